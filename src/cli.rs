@@ -1,0 +1,124 @@
+//! Command-line definitions (clap). One enum of subcommands; each handler
+//! lives in `commands/`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "okhunt",
+    version,
+    about = "Investigate Okta System Logs from the terminal: load exports into a local case, search, hunt, pivot."
+)]
+pub struct Cli {
+    /// Case directory (default: $OKHUNT_CASE, else $XDG_DATA_HOME/okhunt/cases/default).
+    #[arg(long, global = true, env = "OKHUNT_CASE", value_name = "DIR")]
+    pub case: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load Okta events from files, directories or stdin (-) into the case.
+    Ingest(IngestArgs),
+    /// Print events matching a query, oldest first.
+    Search(SearchArgs),
+    /// Counts over the case, or one user's activity with --actor.
+    Stats(StatsArgs),
+    /// Write a deterministic synthetic Okta tenant as NDJSON.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Files, directories (read recursively) or - for stdin; plain or gzip.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write every skipped line as FILE:LINE: reason to this file.
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+    /// Exit 1 if any line was skipped.
+    #[arg(long)]
+    pub strict: bool,
+    /// Indexing threads (default: 2, or fewer on a 1-core machine).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Index writer memory budget in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub heap_mib: usize,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Query: tantivy syntax over friendly fields, e.g. 'actor:alice@acme.com AND type:user.mfa.*'.
+    #[arg(value_name = "QUERY", num_args = 0..)]
+    pub query: Vec<String>,
+    /// Only events at or after this time (7d, 36h, 2022-01-16, RFC 3339).
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// Only events before this time.
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
+    /// At most N events (default: all for json/ndjson/csv, a screenful for table).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Newest first.
+    #[arg(long)]
+    pub reverse: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// One user's activity: counts by event type, IPs, countries, sessions.
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Option<String>,
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
+    /// How many rows in each top list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GenerateArgs {
+    /// Number of human users in the tenant.
+    #[arg(long, default_value_t = 200)]
+    pub users: u32,
+    /// Days of activity.
+    #[arg(long, default_value_t = 7)]
+    pub days: u32,
+    /// Random seed: the same seed gives the same output, byte for byte.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Stop after this many events (the story is always included).
+    #[arg(long, value_name = "N")]
+    pub events: Option<u64>,
+    /// Last day of the generated period (default: 2024-03-15). Fixed so output is reproducible.
+    #[arg(long, value_name = "DATE", default_value = "2024-03-15")]
+    pub end: String,
+    /// Output file (default: stdout). A name ending in .gz is gzip-compressed.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}

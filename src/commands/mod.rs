@@ -1,0 +1,47 @@
+//! One handler per subcommand. Handlers print, the library computes.
+
+use crate::cli::{Cli, Command};
+use std::process::ExitCode;
+
+pub mod generate;
+pub mod ingest;
+pub mod search;
+pub mod stats;
+
+/// A mistake in how okhunt was called (exit code 2), as opposed to a
+/// failure while doing the work (exit code 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let case_dir = crate::case::resolve(cli.case);
+    match cli.command {
+        Command::Ingest(args) => ingest::run(&case_dir, &args),
+        Command::Search(args) => search::run(&case_dir, &args),
+        Command::Stats(args) => stats::run(&case_dir, &args),
+        Command::Generate(args) => generate::run(&args),
+    }
+}
+
+/// Parse --since/--until for a command.
+pub fn time_bounds(
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<
+    (
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    ),
+    UsageError,
+> {
+    let now = chrono::Utc::now();
+    let parse = |flag: &str, v: Option<&str>| {
+        v.map(|s| {
+            crate::timespec::parse_time_spec(s, now)
+                .map_err(|e| UsageError(format!("--{flag}: {e}")))
+        })
+        .transpose()
+    };
+    Ok((parse("since", since)?, parse("until", until)?))
+}

@@ -1,0 +1,9 @@
+//! The case index: schema, ingest, queries and counts over tantivy. Knows
+//! the Okta event model, never the UI.
+
+pub mod document;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod stats;
+pub mod writer;

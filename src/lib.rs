@@ -1,0 +1,15 @@
+//! okhunt: a terminal investigator for Okta System Logs.
+//!
+//! Data flows one way: `okta` (parse, normalise) -> `index` (the tantivy
+//! case) -> hunts and views. The domain modules never import the UI.
+
+pub mod case;
+pub mod cli;
+pub mod commands;
+pub mod generate;
+pub mod index;
+pub mod ingest;
+pub mod logging;
+pub mod okta;
+pub mod output;
+pub mod timespec;

@@ -1,0 +1,32 @@
+//! Diagnostics go to a file, never to the terminal the UI owns:
+//! `$XDG_STATE_HOME/okhunt/okhunt.log` (else `~/.local/state/okhunt/`).
+//! `OKHUNT_LOG` sets the filter (default `info`).
+
+use std::path::PathBuf;
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::EnvFilter;
+
+pub fn log_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .map(|d| d.join("okhunt"))
+}
+
+/// Start logging; keep the guard alive until exit so the last lines are
+/// written. Logging is best effort: no log directory means no log.
+pub fn init() -> Option<WorkerGuard> {
+    let dir = log_dir()?;
+    crate::case::create_private_dir(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "okhunt.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_from_env("OKHUNT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

@@ -1,0 +1,23 @@
+use clap::Parser;
+use okhunt::cli::Cli;
+use okhunt::commands::{self, UsageError};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // clap prints usage errors itself and exits with code 2.
+    let cli = Cli::parse();
+    let _log = okhunt::logging::init();
+    tracing::info!(args = ?std::env::args().skip(1).collect::<Vec<_>>(), "start");
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("okhunt: {e:#}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
