@@ -7,6 +7,7 @@ pub mod case;
 pub mod cli;
 pub mod commands;
 pub mod generate;
+pub mod hunt;
 pub mod index;
 pub mod ingest;
 pub mod logging;

@@ -89,8 +89,11 @@ fn print_summary(s: &Summary, elapsed: Duration, case: &Case) {
     if s.read > 0 && s.added == 0 && s.duplicates == s.read {
         eprintln!("okhunt: every event was already in the case; nothing added");
     }
-    for f in &s.failed_paths {
-        eprintln!("okhunt: {f}");
+    if !s.failed_paths.is_empty() {
+        eprintln!(
+            "okhunt: {} of the paths given could not be read or held no Okta events (listed above)",
+            s.failed_paths.len()
+        );
     }
 }
 

@@ -16,7 +16,7 @@ pub fn run(case_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let text = args.query.join(" ");
     let parsed = match query::parse(&case.fields, &case.index.schema(), &text) {
         Ok(q) => q,
-        Err(e) => return Err(UsageError(e.to_string()).into()),
+        Err(e) => return Err(UsageError(with_caret(&e, &text)).into()),
     };
     let q = query::and(parsed, query::time_range(&case.fields, since, until));
     let reader = case.reader()?;
@@ -113,7 +113,7 @@ fn write_table(
         "COUNTRY",
         "OUTCOME",
     ];
-    out.write_all(table(&headers, &cells, terminal_width(), &[1, 2, 3, 5]).as_bytes())?;
+    out.write_all(table(&headers, &cells, terminal_width(), &[1, 2, 3, 4, 5]).as_bytes())?;
     if total > hits.len() {
         writeln!(
             out,
@@ -170,4 +170,18 @@ fn write_csv(
     }
     w.flush()?;
     Ok(())
+}
+
+/// The error, then the query with a caret under the offending character.
+fn with_caret(e: &query::QueryError, text: &str) -> String {
+    match e.position {
+        Some(p) if !text.is_empty() && text.chars().count() <= 200 => {
+            let shown = crate::output::escape(text);
+            format!(
+                "{e}\n  {shown}\n  {}^",
+                " ".repeat(p.min(shown.chars().count()))
+            )
+        }
+        _ => e.to_string(),
+    }
 }

@@ -41,6 +41,18 @@ pub fn build(
         kw(fields.target_name, t.display_name.as_deref());
         kw(fields.target_type, t.kind.as_deref());
     }
+    kw(
+        fields.target_user,
+        event
+            .target_of_type("User")
+            .and_then(|t| t.alternate_id.as_deref()),
+    );
+    kw(
+        fields.target_app,
+        event
+            .target_of_type("AppInstance")
+            .and_then(|t| t.display_name.as_deref().or(t.alternate_id.as_deref())),
+    );
     if let Some(a) = &event.authentication_context {
         kw(
             fields.session,

@@ -30,6 +30,11 @@ pub const KEYWORD_FIELDS: &[(&str, &str)] = &[
     ("target_id", "target[].id"),
     ("target_name", "target[].displayName"),
     ("target_type", "target[].type"),
+    ("target_user", "alternateId of the target of type User"),
+    (
+        "target_app",
+        "displayName of the target of type AppInstance",
+    ),
     ("session", "authenticationContext.externalSessionId"),
     ("root_session", "authenticationContext.rootSessionId"),
     ("credential", "authenticationContext.credentialType"),
@@ -68,6 +73,8 @@ pub struct Fields {
     pub target_id: Field,
     pub target_name: Field,
     pub target_type: Field,
+    pub target_user: Field,
+    pub target_app: Field,
     pub session: Field,
     pub root_session: Field,
     pub credential: Field,
@@ -121,6 +128,8 @@ pub fn build() -> (Schema, Fields) {
     let target_id = k("target_id");
     let target_name = k("target_name");
     let target_type = k("target_type");
+    let target_user = k("target_user");
+    let target_app = k("target_app");
     let session = k("session");
     let root_session = k("root_session");
     let credential = k("credential");
@@ -176,6 +185,8 @@ pub fn build() -> (Schema, Fields) {
         target_id,
         target_name,
         target_type,
+        target_user,
+        target_app,
         session,
         root_session,
         credential,

@@ -143,15 +143,19 @@ pub fn run(
             }
         }
         if found_in_path == 0 && !sources.is_empty() {
-            let reason = match (sources.len(), last_reason) {
-                (1, Some(r)) => r,
-                _ => "holds no Okta events".to_string(),
-            };
-            summary.failed_paths.push(Problem {
+            let problem = Problem {
                 source: given.display().to_string(),
                 line: None,
-                reason,
-            });
+                reason: "holds no Okta events".to_string(),
+            };
+            match (sources.len(), last_reason) {
+                // A single file's problem was reported as it was found.
+                (1, Some(reason)) => summary.failed_paths.push(Problem { reason, ..problem }),
+                _ => {
+                    report(&problem);
+                    summary.failed_paths.push(problem);
+                }
+            }
         }
     }
     writer.finish()?;
