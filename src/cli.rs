@@ -27,6 +27,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Counts over the case, or one user's activity with --actor.
     Stats(StatsArgs),
+    /// Run the hunts over the case and print their findings.
+    Hunt(HuntArgs),
     /// Write a deterministic synthetic Okta tenant as NDJSON.
     Generate(GenerateArgs),
 }
@@ -99,6 +101,24 @@ pub struct StatsArgs {
     pub top: usize,
     #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
     pub format: StatsFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct HuntArgs {
+    /// Only this hunt (repeatable); see --list for the ids.
+    #[arg(long = "hunt", value_name = "ID")]
+    pub hunts: Vec<String>,
+    /// List the hunts (id, severity, title, description) and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Only events at or after this time (7d, 36h, 2022-01-16, RFC 3339).
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// Only events before this time.
+    #[arg(long, value_name = "T")]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -4,6 +4,7 @@ use crate::cli::{Cli, Command};
 use std::process::ExitCode;
 
 pub mod generate;
+pub mod hunt;
 pub mod ingest;
 pub mod search;
 pub mod stats;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(args) => ingest::run(&case_dir, &args),
         Command::Search(args) => search::run(&case_dir, &args),
         Command::Stats(args) => stats::run(&case_dir, &args),
+        Command::Hunt(args) => hunt::run(&case_dir, &args),
         Command::Generate(args) => generate::run(&args),
     }
 }
