@@ -13,7 +13,7 @@ use tantivy::schema::{
 
 /// Bump when the schema changes; a case built with another version is
 /// refused with a message to rebuild it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Every pivot/keyword field: (name, what it holds). Order is the order of
 /// `okhunt search --help` and the README.
