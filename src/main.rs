@@ -10,6 +10,8 @@ fn main() -> ExitCode {
     tracing::info!(args = ?std::env::args().skip(1).collect::<Vec<_>>(), "start");
     match commands::run(cli) {
         Ok(code) => code,
+        // `okhunt search | head` closes the pipe early: not an error.
+        Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("okhunt: {e:#}");

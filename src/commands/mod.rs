@@ -47,3 +47,19 @@ pub fn time_bounds(
     };
     Ok((parse("since", since)?, parse("until", until)?))
 }
+
+/// Whether an error is a closed output pipe (`okhunt search | head`),
+/// wherever it sits in the chain (csv wraps its I/O errors).
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+            cause
+                .downcast_ref::<csv::Error>()
+                .and_then(|c| match c.kind() {
+                    csv::ErrorKind::Io(io) => Some(io),
+                    _ => None,
+                })
+        });
+        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -53,17 +53,9 @@ pub fn run(case_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             write_table(&mut out, &searcher, &case, &hits, total)
         }
     };
-    match written.and_then(|()| out.flush().map_err(Into::into)) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        // `okhunt search | head` closes the pipe early: that is not an error.
-        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(e),
-    }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<std::io::Error>()
-        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    written?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn screenful() -> usize {

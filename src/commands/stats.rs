@@ -8,6 +8,7 @@ use crate::index::{query, search};
 use crate::okta::time::format_utc;
 use crate::output::{escape, table, terminal_width};
 use serde_json::json;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use tantivy::Term;
@@ -67,6 +68,7 @@ pub fn run(case_dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
             .map(format_utc)
     };
 
+    let mut out = std::io::stdout().lock();
     match args.format {
         StatsFormat::Json => {
             let mut obj = json!({
@@ -77,7 +79,7 @@ pub fn run(case_dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
                 "last": ms(last),
             });
             for ((name, _), counted) in sections.iter().zip(&results) {
-                obj[name.replace(' ', "_")] = counted
+                obj[name.replace(' ', "_").to_lowercase()] = counted
                     .iter()
                     .map(|c| {
                         json!({"value": c.value, "count": c.count, "first_seen": ms(c.first_seen_ms),
@@ -88,21 +90,23 @@ pub fn run(case_dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
             if args.actor.is_none() {
                 obj["ingests"] = serde_json::to_value(&case.meta.ingests)?;
             }
-            println!("{}", serde_json::to_string_pretty(&obj)?);
+            writeln!(out, "{}", serde_json::to_string_pretty(&obj)?)?;
         }
         StatsFormat::Table => {
             let who = args
                 .actor
                 .as_deref()
                 .map_or_else(|| "case".to_string(), |a| escape(a).into_owned());
-            println!(
+            writeln!(
+                out,
                 "{who}: {total} events, {} .. {}",
                 ms(first).unwrap_or("-".into()),
                 ms(last).unwrap_or("-".into())
-            );
+            )?;
             if args.actor.is_none() {
                 for i in &case.meta.ingests {
-                    println!(
+                    writeln!(
+                        out,
                         "  ingest #{} {}: {} read, {} added, {} duplicates, {} skipped{}",
                         i.batch,
                         format_utc(i.started),
@@ -115,12 +119,12 @@ pub fn run(case_dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
                         } else {
                             ""
                         }
-                    );
+                    )?;
                 }
             }
             for ((name, req), counted) in sections.iter().zip(&results) {
-                println!("\n{}", name.to_uppercase());
-                print!("{}", section(req, counted, &ms));
+                writeln!(out, "\n{}", name.to_uppercase())?;
+                write!(out, "{}", section(req, counted, &ms))?;
             }
         }
     }

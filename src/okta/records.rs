@@ -7,7 +7,7 @@
 //! pretty-printed objects), where the elements of a top-level array are
 //! yielded one by one so a 500 MB array streams.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 /// The largest record kept. Bigger ones are skipped (and reported), so one
 /// runaway line cannot exhaust memory.
@@ -46,29 +46,60 @@ pub struct Records<R: BufRead> {
     done: bool,
 }
 
-impl<R: BufRead> Records<R> {
-    /// Look at the start of `input` and decide the mode. Reads nothing it does
-    /// not give back later.
-    pub fn open(mut input: R) -> io::Result<(Start, Records<R>)> {
+/// The input after detection: the first line, read whole to decide the
+/// mode, is put back in front of the rest.
+pub type Replayed<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
+impl<R: BufRead> Records<Replayed<R>> {
+    /// Look at the start of `input` and decide the mode. The first line is
+    /// read whole (however long, however slowly it arrives) and replayed,
+    /// so nothing is lost and the decision never depends on how much one
+    /// read happened to return.
+    pub fn open(mut input: R) -> io::Result<(Start, Records<Replayed<R>>)> {
         skip_bom(&mut input)?;
-        let start = detect(&mut input)?;
+        let mut line = 1;
+        let (start, first) = loop {
+            let first = read_line_capped(&mut input)?;
+            let Some(first) = first else {
+                break (Start::Empty, Vec::new());
+            };
+            let text = trim(&first);
+            match text.first() {
+                None => {
+                    line += 1;
+                    continue;
+                }
+                Some(b'[') => break (Start::Json(Mode::Values), first),
+                Some(b'{') if one_value(text) => break (Start::Json(Mode::Lines), first),
+                // An overlong first line is still NDJSON: its own record
+                // reports the size, the lines after it are read normally.
+                Some(b'{') if first.len() > MAX_RECORD_BYTES => {
+                    break (Start::Json(Mode::Lines), first);
+                }
+                Some(b'{') => break (Start::Json(Mode::Values), first),
+                Some(&other) => break (Start::NotJson(other), first),
+            }
+        };
         let mode = match start {
             Start::Json(m) => m,
             _ => Mode::Lines,
         };
         let done = !matches!(start, Start::Json(_));
+        let replayed = io::Cursor::new(first).chain(input);
         Ok((
             start,
             Records {
-                input,
+                input: replayed,
                 mode,
-                line: 1,
+                line,
                 in_array: false,
                 done,
             },
         ))
     }
+}
 
+impl<R: BufRead> Records<R> {
     pub fn mode(&self) -> Mode {
         self.mode
     }
@@ -317,47 +348,32 @@ fn skip_bom<R: BufRead>(input: &mut R) -> io::Result<()> {
     Ok(())
 }
 
-/// Peek at the buffered start: the first non-blank byte decides JSON or not;
-/// a first line that is one whole object means NDJSON.
-fn detect<R: BufRead>(input: &mut R) -> io::Result<Start> {
-    let buf = input.fill_buf()?;
-    let Some(first) = buf.iter().copied().find(|b| !b.is_ascii_whitespace()) else {
-        return Ok(if buf.is_empty() {
-            Start::Empty
-        } else {
-            blank_or_more(input)?
-        });
-    };
-    match first {
-        b'{' => {
-            let line_end = memchr::memchr(b'\n', buf).unwrap_or(buf.len());
-            let complete = line_end < buf.len() || buf.len() < 8192;
-            Ok(Start::Json(if complete && one_value(&buf[..line_end]) {
-                Mode::Lines
-            } else {
-                Mode::Values
-            }))
-        }
-        b'[' => Ok(Start::Json(Mode::Values)),
-        other => Ok(Start::NotJson(other)),
-    }
-}
-
-/// The buffer held only whitespace: consume it and look again.
-fn blank_or_more<R: BufRead>(input: &mut R) -> io::Result<Start> {
+/// Read one line including its newline; past `MAX_RECORD_BYTES` the rest
+/// of the line is consumed but not kept (the record reports its size).
+fn read_line_capped<R: BufRead>(input: &mut R) -> io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    let mut saw_any = false;
     loop {
-        let buf = input.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(Start::Empty);
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(saw_any.then_some(buf));
         }
-        if buf.iter().any(|b| !b.is_ascii_whitespace()) {
-            // Whitespace before the data changes only line numbers; detect
-            // on what follows (line numbers then count from here, a rare
-            // inexactness for files that start with a page of blank lines).
-            return detect(input);
+        saw_any = true;
+        let (take, end) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if buf.len() <= MAX_RECORD_BYTES {
+            buf.extend_from_slice(&chunk[..take]);
         }
-        let n = buf.len();
-        input.consume(n);
+        input.consume(take);
+        if end {
+            if !buf.ends_with(b"\n") {
+                // Capped: keep the replayed line a line of its own.
+                buf.push(b'\n');
+            }
+            return Ok(Some(buf));
+        }
     }
 }
 
