@@ -16,6 +16,14 @@ use std::time::{Duration, Instant};
 const SHOWN_PROBLEMS: u64 = 20;
 
 pub fn run(case_dir: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    // Nothing to read at all: say so without creating or touching the case.
+    if args.paths.iter().all(|p| p.as_os_str() != "-" && std::fs::metadata(p).is_err()) {
+        for p in &args.paths {
+            eprintln!("okhunt: {}: no such file or directory", p.display());
+        }
+        eprintln!("okhunt: none of the paths given exists; nothing ingested");
+        return Ok(ExitCode::from(1));
+    }
     let mut case = Case::open_or_create(case_dir)?;
     let mut errors_file = match &args.errors {
         Some(p) => Some(std::io::BufWriter::new(
