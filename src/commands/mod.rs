@@ -26,17 +26,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// A time range from --since/--until; either end may be open.
+pub type TimeBounds = (
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+);
+
 /// Parse --since/--until for a command.
-pub fn time_bounds(
-    since: Option<&str>,
-    until: Option<&str>,
-) -> Result<
-    (
-        Option<chrono::DateTime<chrono::Utc>>,
-        Option<chrono::DateTime<chrono::Utc>>,
-    ),
-    UsageError,
-> {
+pub fn time_bounds(since: Option<&str>, until: Option<&str>) -> Result<TimeBounds, UsageError> {
     let now = chrono::Utc::now();
     let parse = |flag: &str, v: Option<&str>| {
         v.map(|s| {

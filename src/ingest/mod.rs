@@ -112,7 +112,7 @@ pub fn run(
         expanded
             .iter()
             .flat_map(|(_, s)| s)
-            .filter_map(Source::len)
+            .filter_map(Source::size)
             .sum(),
     );
 

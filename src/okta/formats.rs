@@ -69,12 +69,16 @@ struct EcsEvent<'a> {
     original: Option<Cow<'a, str>>,
 }
 
+/// Receives each event found (its compact JSON text and the parsed view),
+/// or the reason a part of a record was rejected.
+pub type OnEvent<'f> = dyn FnMut(Result<(&str, LogEvent<'_>), Reject>) + 'f;
+
 /// Envelopes inside envelopes deeper than this are not followed.
 const MAX_NESTING: u8 = 4;
 
 /// Call `found` with each event in `record` (its compact JSON text and the
 /// parsed view of it), or with the reason a part of it was rejected.
-pub fn for_each_event(record: &[u8], found: &mut dyn FnMut(Result<(&str, LogEvent<'_>), Reject>)) {
+pub fn for_each_event(record: &[u8], found: &mut OnEvent<'_>) {
     let mut compact = Vec::with_capacity(record.len());
     minify(record, &mut compact);
     match std::str::from_utf8(&compact) {
@@ -86,7 +90,7 @@ pub fn for_each_event(record: &[u8], found: &mut dyn FnMut(Result<(&str, LogEven
     }
 }
 
-fn unwrap(text: &str, nesting: u8, found: &mut dyn FnMut(Result<(&str, LogEvent<'_>), Reject>)) {
+fn unwrap(text: &str, nesting: u8, found: &mut OnEvent<'_>) {
     if nesting > MAX_NESTING {
         return found(Err(Reject::NotOkta("envelopes nested too deep".into())));
     }
@@ -137,11 +141,7 @@ fn unwrap(text: &str, nesting: u8, found: &mut dyn FnMut(Result<(&str, LogEvent<
 }
 
 /// An event carried as a JSON string (Splunk `_raw`, ECS `event.original`).
-fn unwrap_embedded(
-    inner: &str,
-    nesting: u8,
-    found: &mut dyn FnMut(Result<(&str, LogEvent<'_>), Reject>),
-) {
+fn unwrap_embedded(inner: &str, nesting: u8, found: &mut OnEvent<'_>) {
     let mut compact = Vec::with_capacity(inner.len());
     minify(inner.trim().as_bytes(), &mut compact);
     match String::from_utf8(compact) {

@@ -204,9 +204,12 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectsVisitor<T> {
     }
 }
 
+/// Key/value pairs of a string map, in document order.
+pub type Pairs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
 /// A string-valued map (Okta's `debugData`), kept as ordered pairs; values
 /// that are not scalars are dropped.
-pub fn string_map<'de, D>(d: D) -> Result<Vec<(Cow<'de, str>, Cow<'de, str>)>, D::Error>
+pub fn string_map<'de, D>(d: D) -> Result<Pairs<'de>, D::Error>
 where
     D: Deserializer<'de>,
 {

@@ -28,7 +28,7 @@ impl Source {
     }
 
     /// Size on disk (compressed size for gzip), when known.
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         match self {
             Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Source::Stdin => None,
