@@ -21,12 +21,14 @@ pub fn day_of(ms: i64) -> i64 {
 
 /// `2024-03-12`
 pub fn date(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
+    DateTime::from_timestamp_millis(ms)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
 }
 
 /// `2024-03-12 16:51 UTC`
 pub fn when(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+    DateTime::from_timestamp_millis(ms)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
 /// `16:51`, for a second time on the same day as one already written out.
@@ -44,6 +46,9 @@ pub fn is_okta_system(f: &Facts) -> bool {
     f.actor.as_deref() == Some(OKTA_SYSTEM) || f.actor_type.as_deref() == Some("SystemPrincipal")
 }
 
+/// How the reset hunts say an action carries Okta Support's signature.
+pub const SUPPORT_NOTE: &str = "Okta Support's signature: transaction \"unknown\", no user agent or country; see support-reset";
+
 /// How Okta logs an action taken by Okta Support inside the tenant: actor
 /// system@okta.com, transaction id "unknown", no user agent, no country.
 /// Okta's scheduled jobs share the actor but carry a real transaction id.
@@ -57,7 +62,10 @@ pub fn is_support_signature(f: &Facts) -> bool {
 /// The user an event is about: its User target, else its actor (a
 /// self-service action often has no target).
 pub fn subject(f: &Facts) -> String {
-    f.target_user.clone().or_else(|| f.who().map(str::to_string)).unwrap_or_else(|| "unknown".into())
+    f.target_user
+        .clone()
+        .or_else(|| f.who().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// "user.session.start (12), user.authentication.sso (7)", most frequent
@@ -67,20 +75,39 @@ pub fn type_counts<'a>(events: impl IntoIterator<Item = &'a Facts>, max: usize) 
     for e in events {
         *counts.entry(e.event_type.as_str()).or_default() += 1;
     }
-    describe_counts(counts.into_iter().map(|(t, n)| (t.to_string(), n)).collect(), max)
+    describe_counts(
+        counts
+            .into_iter()
+            .map(|(t, n)| (t.to_string(), n))
+            .collect(),
+        max,
+    )
 }
 
 /// Counts as "name (n), ...", most frequent first, then by name.
 pub fn describe_counts(mut counts: Vec<(String, u64)>, max: usize) -> String {
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let shown: Vec<String> = counts.iter().take(max).map(|(t, n)| format!("{t} ({n})")).collect();
+    let shown: Vec<String> = counts
+        .iter()
+        .take(max)
+        .map(|(t, n)| format!("{t} ({n})"))
+        .collect();
     let rest = counts.len().saturating_sub(max);
-    if rest > 0 { format!("{} and {rest} more types", shown.join(", ")) } else { shown.join(", ") }
+    if rest > 0 {
+        format!("{} and {rest} more types", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// "a, b, c and 4 more"
 pub fn list(items: &[String], max: usize) -> String {
-    let shown = items.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    let shown = items
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     match items.len().saturating_sub(max) {
         0 => shown,
         rest => format!("{shown} and {rest} more"),
@@ -117,7 +144,11 @@ pub fn place(f: &Facts) -> String {
 /// lowercase every key).
 pub fn key<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
     let obj = v.as_object()?;
-    obj.get(name).or_else(|| obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+    obj.get(name).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
 }
 
 /// `debugContext.debugData[name]` of an original, as text.
@@ -158,8 +189,15 @@ pub fn target_of(orig: &Value, kinds: &[&str]) -> Option<String> {
         if !kinds.iter().any(|k| k.eq_ignore_ascii_case(kind)) {
             return None;
         }
-        let name = |k| key(t, k).and_then(Value::as_str).filter(|s| !s.is_empty() && *s != "unknown");
-        name("alternateId").or_else(|| name("displayName")).or_else(|| name("id")).map(str::to_string)
+        let name = |k| {
+            key(t, k)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty() && *s != "unknown")
+        };
+        name("alternateId")
+            .or_else(|| name("displayName"))
+            .or_else(|| name("id"))
+            .map(str::to_string)
     })
 }
 
@@ -206,7 +244,8 @@ impl Novelty {
                 }
             }
         }
-        let security = debug_value(orig, "logOnlySecurityData").and_then(|s| serde_json::from_str::<Value>(&s).ok());
+        let security = debug_value(orig, "logOnlySecurityData")
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok());
         if let Some(Value::Object(b)) = security.as_ref().and_then(|s| key(s, "behaviors")) {
             for (k, v) in b {
                 mark(k, v.as_str().unwrap_or_default());
@@ -239,7 +278,10 @@ mod tests {
             "logonlysecuritydata": "{\"risk\":{\"level\":\"HIGH\"},\"behaviors\":{\"New Device\":\"POSITIVE\",\"New Country\":\"POSITIVE\"}}"}}});
         let n = Novelty::of(&lowered);
         assert!(n.new_device && !n.new_ip && n.new_country && n.high_risk);
-        assert_eq!(Novelty::of(&serde_json::json!({"debugContext": {}})), Novelty::default());
+        assert_eq!(
+            Novelty::of(&serde_json::json!({"debugContext": {}})),
+            Novelty::default()
+        );
     }
 
     #[test]
@@ -253,7 +295,10 @@ mod tests {
         assert_eq!(target_id_of(&v, &["User"]).as_deref(), Some("00u1"));
         let items: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         assert_eq!(list(&items, 2), "a, b and 1 more");
-        assert_eq!(describe_counts(vec![("x".into(), 1), ("y".into(), 3)], 5), "y (3), x (1)");
+        assert_eq!(
+            describe_counts(vec![("x".into(), 1), ("y".into(), 3)], 5),
+            "y (3), x (1)"
+        );
         assert_eq!(quoted(r#"a"b"#), r#""a\"b""#);
         assert_eq!(when(0), "1970-01-01 00:00 UTC");
     }

@@ -18,7 +18,10 @@ pub struct Histories<'c, 'a> {
 
 impl<'c, 'a> Histories<'c, 'a> {
     pub fn new(ctx: &'c HuntContext<'a>) -> Self {
-        Histories { ctx, cache: HashMap::new() }
+        Histories {
+            ctx,
+            cache: HashMap::new(),
+        }
     }
 
     fn of(&mut self, user: &str) -> tantivy::Result<&[Facts]> {
@@ -35,7 +38,12 @@ impl<'c, 'a> Histories<'c, 'a> {
     pub fn known_ips(&mut self, user: &str, ms: i64) -> tantivy::Result<Vec<Ipv6Addr>> {
         let correlation = self.ctx.correlation;
         let mut ips: Vec<Ipv6Addr> = Vec::new();
-        for ip in self.of(user)?.iter().filter(|e| e.published_ms < ms).filter_map(|e| e.ip) {
+        for ip in self
+            .of(user)?
+            .iter()
+            .filter(|e| e.published_ms < ms)
+            .filter_map(|e| e.ip)
+        {
             if !correlation.is_noise_ip(ip) && !ips.contains(&ip) {
                 ips.push(ip);
             }
@@ -52,16 +60,34 @@ impl<'c, 'a> Histories<'c, 'a> {
         if known.is_empty() {
             return Ok(Vec::new());
         }
-        let until = reset_ms.saturating_add(self.ctx.config.reset_followup_hours.saturating_mul(HOUR_MS));
+        let until =
+            reset_ms.saturating_add(self.ctx.config.reset_followup_hours.saturating_mul(HOUR_MS));
         let correlation = self.ctx.correlation;
         Ok(self
             .of(user)?
             .iter()
             .filter(|e| e.event_type == "user.session.start" && e.succeeded())
             .filter(|e| e.published_ms > reset_ms && e.published_ms <= until)
-            .filter(|e| e.ip.is_some_and(|ip| !known.contains(&ip) && !correlation.is_noise_ip(ip)))
+            .filter(|e| {
+                e.ip.is_some_and(|ip| !known.contains(&ip) && !correlation.is_noise_ip(ip))
+            })
             .cloned()
             .collect())
+    }
+
+    /// The new-IP sign-ins after any of `resets` (see `new_ip_sign_ins`),
+    /// each once, oldest first.
+    pub fn after_resets(&mut self, user: &str, resets: &[&Facts]) -> tantivy::Result<Vec<Facts>> {
+        let mut found: Vec<Facts> = Vec::new();
+        for r in resets {
+            for s in self.new_ip_sign_ins(user, r.published_ms)? {
+                if !found.iter().any(|k| k.uuid == s.uuid) {
+                    found.push(s);
+                }
+            }
+        }
+        found.sort_by_key(|f| f.published_ms);
+        Ok(found)
     }
 
     /// Whether `ip` is new for `user` at `ms` (false when there is no
@@ -78,8 +104,14 @@ pub fn describe(user: &str, sign_ins: &[Facts]) -> String {
     let Some(first) = sign_ins.first() else {
         return String::new();
     };
-    let others = super::common::ips_of(sign_ins.iter()).len().saturating_sub(1);
-    let more = if others > 0 { format!(" (and {others} other new IPs)") } else { String::new() };
+    let others = super::common::ips_of(sign_ins.iter())
+        .len()
+        .saturating_sub(1);
+    let more = if others > 0 {
+        format!(" (and {others} other new IPs)")
+    } else {
+        String::new()
+    };
     format!(
         "; {user} then signed in from new IP {}{more} at {}",
         super::common::place(first),
