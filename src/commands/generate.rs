@@ -21,7 +21,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
             } else {
                 Box::new(BufWriter::with_capacity(1 << 20, file))
             };
-            let s = generate_placeholder(args, &mut out)?;
+            let s = crate::generate::write_tenant(args, &mut out)?;
             out.flush()?;
             drop(out);
             eprintln!(
@@ -35,7 +35,7 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-            let s = generate_placeholder(args, &mut out)?;
+            let s = crate::generate::write_tenant(args, &mut out)?;
             out.flush()?;
             s
         }
@@ -46,13 +46,4 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         "generated tenant"
     );
     Ok(ExitCode::SUCCESS)
-}
-
-// TEMPORARY until src/generate lands: keeps the crate compiling.
-fn generate_placeholder(_: &GenerateArgs, _: &mut dyn Write) -> anyhow::Result<Placeholder> {
-    anyhow::bail!("generate is not wired yet")
-}
-struct Placeholder {
-    events: u64,
-    bytes: u64,
 }
