@@ -28,7 +28,26 @@ pub fn run(case_dir: &Path, args: &HuntArgs) -> anyhow::Result<ExitCode> {
     let config = hunt::config::load(case_dir).map_err(anyhow::Error::msg)?;
     let reader = case.reader()?;
     let searcher = reader.searcher();
-    let findings = hunt::run(&searcher, &case.fields, &config, &args.hunts, since, until)?;
+    let started = std::time::Instant::now();
+    // The whole case with every hunt is what the case keeps; a narrowed run
+    // is computed fresh and not stored.
+    let (findings, how) = if args.hunts.is_empty() && since.is_none() && until.is_none() {
+        let (f, freshness) = hunt::cache::findings(&case, &searcher, &config)?;
+        let how = match freshness {
+            hunt::cache::Freshness::Cached => "kept in the case, nothing new since the last run",
+            hunt::cache::Freshness::Incremental => "re-ran over the time the new events touch",
+            hunt::cache::Freshness::Full => "ran over the whole case",
+        };
+        (f, how)
+    } else {
+        let f = hunt::run(&searcher, &case.fields, &config, &args.hunts, since, until)?;
+        (f, "ran over the range asked")
+    };
+    eprintln!(
+        "okhunt: {} findings ({how}) in {:.2}s",
+        findings.len(),
+        started.elapsed().as_secs_f64()
+    );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {

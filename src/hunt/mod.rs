@@ -2,6 +2,7 @@
 //! read the index through [`facts`] (fast fields) and share the
 //! [`correlate`] layer that tells noise from intrusion.
 
+pub mod cache;
 pub mod config;
 pub mod correlate;
 pub mod facts;
@@ -77,11 +78,44 @@ pub fn run(
     until: Option<DateTime<Utc>>,
 ) -> tantivy::Result<Vec<Finding>> {
     let correlation = Correlation::build(searcher, fields, config, since, until)?;
+    run_with(searcher, fields, config, &correlation, only, since, until)
+}
+
+/// Run every hunt over `[since, until]` with the correlation layer built
+/// over the whole case (used for incremental re-runs).
+pub fn run_range(
+    searcher: &Searcher,
+    fields: &Fields,
+    config: &HuntConfig,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> tantivy::Result<Vec<Finding>> {
+    let correlation = Correlation::build(searcher, fields, config, None, None)?;
+    run_with(
+        searcher,
+        fields,
+        config,
+        &correlation,
+        &[],
+        Some(since),
+        Some(until),
+    )
+}
+
+fn run_with(
+    searcher: &Searcher,
+    fields: &Fields,
+    config: &HuntConfig,
+    correlation: &Correlation,
+    only: &[String],
+    since: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+) -> tantivy::Result<Vec<Finding>> {
     let ctx = HuntContext {
         searcher,
         fields,
         config,
-        correlation: &correlation,
+        correlation,
         since,
         until,
     };
