@@ -75,8 +75,15 @@ impl Facts {
     }
 }
 
-/// Facts of every event matching `query`, oldest first.
+/// Facts of every event matching `query`, oldest first. Each distinct
+/// string is decoded once per segment (see `correlate::fast`).
 pub fn collect(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<Vec<Facts>> {
+    crate::hunt::correlate::fast::collect(searcher, query)
+}
+
+/// The same facts, one dictionary lookup per value: simple and slow, kept as
+/// the reference the fast path is tested against.
+pub fn collect_per_event(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<Vec<Facts>> {
     let mut all = searcher.search(query, &FactsCollector)?;
     all.sort_by(|a, b| {
         a.published_ms

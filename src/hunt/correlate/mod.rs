@@ -1,9 +1,20 @@
 //! The correlation layer shared by hunts and the TUI: what an IP means for
 //! a user (keep-alive/dominant, SSO service, token granter, proxy).
-//! (Being implemented: the API below is stable.)
+//!
+//! Built once per hunt run from narrow queries over fast fields (never the
+//! stored JSON): [`keepalive`], [`sso`], [`tokens`], and `proxy:true`.
+
+pub mod fast;
+pub mod keepalive;
+pub mod scan;
+pub mod sso;
+#[cfg(test)]
+pub(crate) mod testkit;
+pub mod tokens;
 
 use super::HuntConfig;
 use super::facts::Facts;
+use crate::index::query;
 use crate::index::schema::Fields;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,14 +55,34 @@ pub struct Correlation {
 }
 
 impl Correlation {
+    /// What the events between `since` and `until` say about IPs.
     pub fn build(
-        _searcher: &Searcher,
-        _fields: &Fields,
-        _config: &HuntConfig,
-        _since: Option<DateTime<Utc>>,
-        _until: Option<DateTime<Utc>>,
+        searcher: &Searcher,
+        fields: &Fields,
+        config: &HuntConfig,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
     ) -> tantivy::Result<Correlation> {
-        Ok(Correlation::default())
+        let keepalives = keepalive::by_user(searcher, fields, config, since, until)?;
+        let keepalive = keepalive::spans(&keepalives, keepalive::span_gap_ms(config));
+        let sso_service_ips = sso::service_ips(searcher, fields, config, since, until)?;
+        let (token_granters, token_granter_ips) =
+            tokens::granters(searcher, fields, config, since, until)?;
+        let proxied = query::parse(fields, searcher.schema(), "proxy:true")
+            .map_err(|e| tantivy::TantivyError::InvalidArgument(e.to_string()))?;
+        let proxied = query::and(proxied, query::time_range(fields, since, until));
+        let proxy_ips = scan::scan(searcher, proxied.as_ref(), [])?
+            .rows
+            .iter()
+            .filter_map(|r| r.ip)
+            .collect();
+        Ok(Correlation {
+            keepalive,
+            sso_service_ips,
+            token_granters,
+            token_granter_ips,
+            proxy_ips,
+        })
     }
 
     pub fn is_sso_service_ip(&self, ip: Ipv6Addr) -> bool {
@@ -68,19 +99,10 @@ impl Correlation {
         self.sso_service_ips.contains(&ip) || self.token_granter_ips.contains(&ip)
     }
 
-    /// Whether an event is a keep-alive under the configured signature.
+    /// Whether an event is a keep-alive under the configured signature
+    /// (an empty configured string matches nothing).
     pub fn is_keepalive(f: &Facts, config: &HuntConfig) -> bool {
-        f.ua.as_deref().is_some_and(|ua| {
-            config
-                .keepalive_user_agents
-                .iter()
-                .any(|k| ua.contains(k.as_str()))
-        }) || f.target_app.as_deref().is_some_and(|app| {
-            config
-                .keepalive_apps
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(app))
-        })
+        keepalive::signature(f.ua.as_deref(), f.target_app.as_deref(), config)
     }
 
     /// The user's keep-alive IP in force at `ms`: the span covering it, else
@@ -93,6 +115,28 @@ impl Correlation {
             .find(|s| s.first_ms <= ms && ms <= s.last_ms)
             .or_else(|| spans.iter().rev().find(|s| s.first_ms <= ms))
             .map(|s| s.ip)
+    }
+
+    /// Whether the user's own Mac (its keep-alives) was at `ip` around `ms`:
+    /// `Some(true)` when a keep-alive span from `ip` reaches within
+    /// `slack_ms` of `ms`, `Some(false)` when spans from other IPs do but none
+    /// from `ip`, `None` when no keep-alive is that close (the Mac was off,
+    /// or the user has none). The slack covers the minutes between a network
+    /// change and the next keep-alive.
+    pub fn keepalive_ip_near(
+        &self,
+        user: &str,
+        ip: Ipv6Addr,
+        ms: i64,
+        slack_ms: i64,
+    ) -> Option<bool> {
+        let spans = self.keepalive.get(user)?;
+        let mut near = spans
+            .iter()
+            .filter(|s| s.first_ms - slack_ms <= ms && ms <= s.last_ms + slack_ms)
+            .peekable();
+        near.peek()?;
+        Some(near.any(|s| s.ip == ip))
     }
 
     /// The role of `ip` for `user`.
