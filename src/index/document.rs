@@ -10,6 +10,9 @@ use tantivy::{DateTime, TantivyDocument};
 /// hostile 1 MB user agent must not become a 1 MB term.
 const MAX_KEYWORD_BYTES: usize = 2048;
 
+/// debugData keys left out of the `debug` words (still in the original).
+const UNIQUE_DEBUG_KEYS: &[&str] = &["requestId", "requestUri", "url", "dtHash", "deviceFingerprint", "authnRequestId"];
+
 /// Build the document for `event`, whose compact JSON text is `source` and
 /// whose id (uuid or derived) is `id`.
 pub fn build(
@@ -125,6 +128,12 @@ pub fn build(
     let mut debug = String::new();
     if let Some(dc) = &event.debug_context {
         for (k, v) in &dc.debug_data {
+            // Per-request identifiers (request ids, URLs, device hashes) make
+            // a unique term per event: they would double the cost of indexing
+            // and no one searches them by word. dtHash has its own field.
+            if UNIQUE_DEBUG_KEYS.iter().any(|u| u.eq_ignore_ascii_case(k)) {
+                continue;
+            }
             debug.push_str(k);
             debug.push('=');
             debug.push_str(clip(v));

@@ -79,14 +79,21 @@ const MAX_NESTING: u8 = 4;
 /// Call `found` with each event in `record` (its compact JSON text and the
 /// parsed view of it), or with the reason a part of it was rejected.
 pub fn for_each_event(record: &[u8], found: &mut OnEvent<'_>) {
-    let mut compact = Vec::with_capacity(record.len());
-    minify(record, &mut compact);
-    match std::str::from_utf8(&compact) {
+    // A record on one line (every NDJSON line) is stored as it came: it is
+    // already one line of JSON. Only multi-line records (pretty-printed
+    // arrays and objects) are compacted, so every stored event is one line.
+    let compact;
+    let bytes = if memchr::memchr(b'\n', record).is_some() {
+        let mut c = Vec::with_capacity(record.len());
+        minify(record, &mut c);
+        compact = c;
+        &compact[..]
+    } else {
+        record
+    };
+    match std::str::from_utf8(bytes) {
         Ok(text) => unwrap(text, 0, found),
-        Err(e) => found(Err(Reject::Invalid(format!(
-            "invalid UTF-8 at byte {}",
-            e.valid_up_to()
-        )))),
+        Err(e) => found(Err(Reject::Invalid(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)))),
     }
 }
 
