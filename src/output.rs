@@ -88,8 +88,14 @@ impl EventRow {
 }
 
 /// A plain-text table: a header, then rows, columns cut to fit `width`.
-/// `flex` names the column that shrinks first (with `…`) when space runs out.
-pub fn table(headers: &[&str], rows: &[Vec<String>], width: usize, flex: &[usize]) -> String {
+/// `flex` lists the columns that may shrink (with `…`) and how narrow each
+/// may get before the others give more: the widest shrinks first.
+pub fn table(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    width: usize,
+    flex: &[(usize, usize)],
+) -> String {
     let n = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for r in rows {
@@ -99,17 +105,26 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], width: usize, flex: &[usize
     }
     let gaps = 2 * n.saturating_sub(1);
     let mut total: usize = widths.iter().sum::<usize>() + gaps;
-    // Shrink the flexible columns, widest first, down to 8 characters.
-    while total > width {
-        let Some(&i) = flex
-            .iter()
-            .filter(|&&i| widths[i] > 8)
-            .max_by_key(|&&i| widths[i])
-        else {
-            break;
-        };
-        widths[i] -= 1;
-        total -= 1;
+    // First down to each column's floor; then every flexible column in
+    // proportion to its floor, down to 8 characters.
+    for pass in [false, true] {
+        while total > width {
+            let pick = flex
+                .iter()
+                .filter(|&&(i, f)| widths[i] > if pass { 8 } else { f.max(8) })
+                .max_by_key(|&&(i, f)| {
+                    if pass {
+                        widths[i] * 1000 / f.max(1)
+                    } else {
+                        widths[i]
+                    }
+                });
+            let Some(&(i, _)) = pick else {
+                break;
+            };
+            widths[i] -= 1;
+            total -= 1;
+        }
     }
     let mut out = String::new();
     let line = |cells: &mut dyn Iterator<Item = Cow<'_, str>>, out: &mut String| {
@@ -176,7 +191,7 @@ mod tests {
             "a".repeat(80),
             "x".to_string(),
         ]];
-        let t = table(&["time", "long", "c"], &rows, 60, &[1]);
+        let t = table(&["time", "long", "c"], &rows, 60, &[(1, 8)]);
         for l in t.lines() {
             assert!(l.chars().count() <= 60, "{l}");
         }

@@ -108,7 +108,15 @@ fn write_table(out: &mut dyn Write, findings: &[Finding]) -> anyhow::Result<()> 
         "COUNT",
         "SUMMARY",
     ];
-    out.write_all(table(&headers, &rows, terminal_width(), &[2, 3, 4, 7]).as_bytes())?;
+    out.write_all(
+        table(
+            &headers,
+            &rows,
+            terminal_width(),
+            &[(2, 16), (3, 12), (4, 15), (7, 30)],
+        )
+        .as_bytes(),
+    )?;
     Ok(())
 }
 

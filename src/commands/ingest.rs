@@ -17,7 +17,11 @@ const SHOWN_PROBLEMS: u64 = 20;
 
 pub fn run(case_dir: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     // Nothing to read at all: say so without creating or touching the case.
-    if args.paths.iter().all(|p| p.as_os_str() != "-" && std::fs::metadata(p).is_err()) {
+    if args
+        .paths
+        .iter()
+        .all(|p| p.as_os_str() != "-" && std::fs::metadata(p).is_err())
+    {
         for p in &args.paths {
             eprintln!("okhunt: {}: no such file or directory", p.display());
         }

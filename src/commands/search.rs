@@ -86,7 +86,7 @@ fn write_table(
         .into_iter()
         .map(|r| {
             vec![
-                r.published,
+                table_time(&r.published),
                 r.event_type,
                 r.actor,
                 r.target,
@@ -105,7 +105,15 @@ fn write_table(
         "COUNTRY",
         "OUTCOME",
     ];
-    out.write_all(table(&headers, &cells, terminal_width(), &[1, 2, 3, 4, 5]).as_bytes())?;
+    out.write_all(
+        table(
+            &headers,
+            &cells,
+            terminal_width(),
+            &[(1, 24), (2, 18), (3, 12), (4, 15), (5, 8)],
+        )
+        .as_bytes(),
+    )?;
     if total > hits.len() {
         writeln!(
             out,
@@ -176,4 +184,12 @@ fn with_caret(e: &query::QueryError, text: &str) -> String {
         }
         _ => e.to_string(),
     }
+}
+
+/// Table times to the second (`2024-03-13T16:51:40Z`); json, ndjson and csv
+/// keep Okta's full precision.
+fn table_time(published: &str) -> String {
+    crate::okta::time::parse_published(published)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_else(|| published.to_string())
 }

@@ -160,7 +160,7 @@ fn section(
             r
         })
         .collect();
-    table(&headers, &rows, terminal_width(), &[1])
+    table(&headers, &rows, terminal_width(), &[(1, 20)])
         .lines()
         .map(|l| format!("  {l}\n"))
         .collect()
