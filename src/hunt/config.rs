@@ -48,6 +48,13 @@ pub struct HuntConfig {
     pub brute_force_window_minutes: i64,
     /// Okta Support access windows longer than this are flagged.
     pub support_window_max_hours: i64,
+    /// How long a support grant lasts when nothing extends or revokes it.
+    pub support_grant_hours: i64,
+    /// This many distinct users locked within `spray_window_minutes` is a
+    /// lockout burst (medium) rather than routine lockouts (low).
+    pub lock_burst_users: usize,
+    /// One actor resetting the MFA of this many users in a day is medium.
+    pub mass_reset_users: usize,
     /// A session for a reset user from a new IP within this many hours of
     /// the reset makes the reset high severity.
     pub reset_followup_hours: i64,
@@ -73,6 +80,9 @@ impl Default for HuntConfig {
             brute_force_min_failures: 10,
             brute_force_window_minutes: 60,
             support_window_max_hours: 24,
+            support_grant_hours: 8,
+            lock_burst_users: 5,
+            mass_reset_users: 3,
             reset_followup_hours: 24,
         }
     }

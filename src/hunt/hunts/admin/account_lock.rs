@@ -7,12 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub struct AccountLock;
 
-/// This many distinct users locked within `spray_window_minutes` is a burst.
-const BURST_USERS: usize = 5;
-
 /// Which locks belong to a burst: some window of `window_ms` starting at
-/// them or before holds at least BURST_USERS distinct users.
-fn in_burst(locks: &[&Facts], window_ms: i64) -> Vec<bool> {
+/// them or before holds at least `burst_users` distinct users.
+fn in_burst(locks: &[&Facts], window_ms: i64, burst_users: usize) -> Vec<bool> {
     let mut marked = vec![false; locks.len()];
     let mut end = 0;
     for start in 0..locks.len() {
@@ -26,7 +23,7 @@ fn in_burst(locks: &[&Facts], window_ms: i64) -> Vec<bool> {
             .iter()
             .map(|f| common::subject(f))
             .collect();
-        if users.len() >= BURST_USERS {
+        if users.len() >= burst_users {
             marked[start..=end].iter_mut().for_each(|m| *m = true);
         }
     }
@@ -58,7 +55,7 @@ impl Hunt for AccountLock {
         let all = ctx.facts("type:user.account.lock")?;
         let locks: Vec<&Facts> = all.iter().collect();
         let window_ms = ctx.config.spray_window_minutes.saturating_mul(MINUTE_MS);
-        let marked = in_burst(&locks, window_ms);
+        let marked = in_burst(&locks, window_ms, ctx.config.lock_burst_users);
         let mut findings = Vec::new();
         // Bursts: consecutive marked locks, split where the gap exceeds the window.
         let mut burst: Vec<&Facts> = Vec::new();

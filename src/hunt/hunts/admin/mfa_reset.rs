@@ -11,10 +11,6 @@ pub struct MfaReset;
 const QUERY: &str = "type:(user.mfa.factor.deactivate OR user.mfa.factor.reset_all OR user.mfa.factor.suspend OR \
      user.mfa.attempt_bypass OR system.mfa.factor.deactivate OR user.mfa.factor.update)";
 
-/// One actor resetting the factors of this many users in a day is no
-/// longer routine helpdesk work.
-const MASS_RESET_USERS: usize = 3;
-
 /// Whether a `user.mfa.factor.update` removed or reset a factor (updates
 /// also log ordinary changes such as a new phone number).
 fn update_removes(ctx: &HuntContext, f: &Facts) -> bool {
@@ -91,7 +87,7 @@ impl Hunt for MfaReset {
             let users_that_day = per_actor_day
                 .get(&(actor.clone(), day))
                 .map_or(0, BTreeSet::len);
-            if users_that_day >= MASS_RESET_USERS {
+            if users_that_day >= ctx.config.mass_reset_users {
                 severity = severity.max(Severity::Medium);
                 notes.push(format!(
                     "one of {users_that_day} users whose factors {actor} reset that day"

@@ -10,16 +10,13 @@ use crate::hunt::{Facts, Finding, Hunt, HuntContext, Severity, finding_from};
 
 pub struct SupportAccess;
 
-/// How long a grant lasts when nothing extends or revokes it.
-pub const GRANT_HOURS: i64 = 8;
-
 const QUERY: &str = "type:user.session.impersonation.*";
 
 /// Every Okta Support window in the hunt's range, oldest first.
 pub fn support_windows(ctx: &HuntContext) -> tantivy::Result<Vec<Window>> {
     Ok(super::windows::pair(
         ctx.facts(QUERY)?,
-        GRANT_HOURS * HOUR_MS,
+        ctx.config.support_grant_hours * HOUR_MS,
     ))
 }
 
