@@ -125,8 +125,9 @@ struct Columns {
     out: Vec<Facts>,
 }
 
-/// String fast fields read into `Facts`, in this order.
-const STR_FIELDS: &[&str] = &[
+/// String fast fields read into `Facts`, in this order (shared with the
+/// fast path in `correlate::fast`).
+pub const STR_FIELDS: &[&str] = &[
     "uuid",
     "type",
     "legacy_type",

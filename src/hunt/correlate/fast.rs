@@ -12,7 +12,7 @@
 //!
 //! The field list mirrors facts.rs; a test checks both give equal facts.
 
-use crate::hunt::facts::Facts;
+use crate::hunt::facts::{Facts, STR_FIELDS};
 use crate::index::query;
 use crate::index::schema::Fields;
 use chrono::{DateTime, Utc};
@@ -20,36 +20,6 @@ use std::collections::BTreeMap;
 use tantivy::columnar::StrColumn;
 use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal};
-
-/// String fast fields read into `Facts`, in the order `fill` assigns them.
-const STR_FIELDS: &[&str] = &[
-    "uuid",
-    "type",
-    "legacy_type",
-    "actor",
-    "actor_id",
-    "actor_name",
-    "actor_type",
-    "target",
-    "target_id",
-    "target_name",
-    "target_type",
-    "session",
-    "root_session",
-    "credential",
-    "country",
-    "city",
-    "outcome",
-    "reason",
-    "ua",
-    "txn",
-    "txn_type",
-    "api_token",
-    "dthash",
-    "as_org",
-    "target_user",
-    "target_app",
-];
 
 /// Every string column: what `facts::collect` reads.
 pub const ALL: &[&str] = STR_FIELDS;
