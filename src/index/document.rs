@@ -11,7 +11,14 @@ use tantivy::{DateTime, TantivyDocument};
 const MAX_KEYWORD_BYTES: usize = 2048;
 
 /// debugData keys left out of the `debug` words (still in the original).
-const UNIQUE_DEBUG_KEYS: &[&str] = &["requestId", "requestUri", "url", "dtHash", "deviceFingerprint", "authnRequestId"];
+const UNIQUE_DEBUG_KEYS: &[&str] = &[
+    "requestId",
+    "requestUri",
+    "url",
+    "dtHash",
+    "deviceFingerprint",
+    "authnRequestId",
+];
 
 /// Build the document for `event`, whose compact JSON text is `source` and
 /// whose id (uuid or derived) is `id`.

@@ -93,7 +93,10 @@ pub fn for_each_event(record: &[u8], found: &mut OnEvent<'_>) {
     };
     match std::str::from_utf8(bytes) {
         Ok(text) => unwrap(text, 0, found),
-        Err(e) => found(Err(Reject::Invalid(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)))),
+        Err(e) => found(Err(Reject::Invalid(format!(
+            "invalid UTF-8 at byte {}",
+            e.valid_up_to() + 1
+        )))),
     }
 }
 
