@@ -10,6 +10,7 @@ pub mod generate;
 pub mod hunt;
 pub mod index;
 pub mod ingest;
+pub mod keymap;
 pub mod logging;
 pub mod okta;
 pub mod output;
