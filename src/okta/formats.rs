@@ -214,8 +214,18 @@ mod tests {
 
     #[test]
     fn bare_event_keeps_its_text() {
-        let got = run(&format!("{{ {} }}", &EV[1..EV.len() - 1]));
-        assert_eq!(got, vec![Ok((EV.to_string(), Some("u1".to_string())))]);
+        // One line: stored exactly as it came.
+        let one_line = format!("{{ {} }}", &EV[1..EV.len() - 1]);
+        assert_eq!(
+            run(&one_line),
+            vec![Ok((one_line.clone(), Some("u1".to_string())))]
+        );
+        // Several lines: compacted to one line, same JSON value.
+        let pretty = format!("{{\n  {}\n}}", &EV[1..EV.len() - 1]);
+        assert_eq!(
+            run(&pretty),
+            vec![Ok((EV.to_string(), Some("u1".to_string())))]
+        );
     }
 
     #[test]
