@@ -613,7 +613,7 @@ fn assert_second_writer_refused(w: &World) {
 fn a_second_writer_is_refused_while_the_first_reads_stdin() {
     let w = World::new();
     let ev = originals();
-    let mut first = w
+    let first = w
         .std_cmd(["ingest", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -648,7 +648,7 @@ fn a_second_writer_is_refused_while_the_first_reads_stdin() {
 fn a_killed_ingest_is_marked_interrupted_and_frees_the_case() {
     let w = World::new();
     w.ingest_fixtures(&["formats/api-array.json"]);
-    let mut first = w
+    let first = w
         .std_cmd(["ingest", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -702,7 +702,11 @@ fn a_killed_ingest_is_marked_interrupted_and_frees_the_case() {
 
 #[test]
 fn a_second_writer_is_refused_during_a_large_ingest() {
-    // ~6 s of work for a debug build: the second writer gives up after 3 s.
+    // A few seconds of work; the second writer gives up after waiting 3 s.
+    // On a fast machine the first may finish inside that wait: then the
+    // second must have waited for it and added its own events, never both
+    // writing at once. Either way nothing is lost. (The deterministic
+    // refusal is the stdin test above.)
     const EVENTS: usize = 30_000;
     let w = World::new();
     let big = w.write("large.ndjson", numbered_events(EVENTS));
@@ -714,7 +718,23 @@ fn a_second_writer_is_refused_during_a_large_ingest() {
         .expect("spawn okhunt");
     wait_for_running_ingest(&w, Duration::from_secs(20));
 
-    assert_second_writer_refused(&w);
+    let started = Instant::now();
+    let second = w.ingest([fixture("formats/events.ndjson")]);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "second writer took {:?}",
+        started.elapsed()
+    );
+    let second_added = if second.code == 0 {
+        6
+    } else {
+        second.code(1);
+        second.stderr_has(&format!(
+            "another okhunt process is writing to the case at {}",
+            w.case.display()
+        ));
+        0
+    };
 
     let r = Run::from_output(first.wait_with_output().expect("wait"));
     r.code(0);
@@ -723,5 +743,5 @@ fn a_second_writer_is_refused_during_a_large_ingest() {
     let stats = w.run(["stats", "--format", "json"]);
     stats.code(0);
     let v: Value = serde_json::from_str(&stats.stdout).expect("stats json");
-    assert_eq!(v["events"], n);
+    assert_eq!(v["events"], n + second_added);
 }
