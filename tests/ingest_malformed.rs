@@ -613,7 +613,7 @@ fn assert_second_writer_refused(w: &World) {
 fn a_second_writer_is_refused_while_the_first_reads_stdin() {
     let w = World::new();
     let ev = originals();
-    let first = w
+    let mut first = w
         .std_cmd(["ingest", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -648,7 +648,7 @@ fn a_second_writer_is_refused_while_the_first_reads_stdin() {
 fn a_killed_ingest_is_marked_interrupted_and_frees_the_case() {
     let w = World::new();
     w.ingest_fixtures(&["formats/api-array.json"]);
-    let first = w
+    let mut first = w
         .std_cmd(["ingest", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
