@@ -15,8 +15,17 @@ pub struct Cli {
     #[arg(long, global = true, env = "OKHUNT_CASE", value_name = "DIR")]
     pub case: Option<PathBuf>,
 
+    /// Keymap file laid over the built-in keys (default: $XDG_CONFIG_HOME/okhunt/keymap.toml).
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+
+    /// Open the shipped demo case (built in $XDG_CACHE_HOME/okhunt/demo on first use).
+    #[arg(long, conflicts_with = "case")]
+    pub demo: bool,
+
+    /// Without a subcommand, okhunt opens the investigator TUI on the case.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]

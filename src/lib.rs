@@ -3,6 +3,7 @@
 //! Data flows one way: `okta` (parse, normalise) -> `index` (the tantivy
 //! case) -> hunts and views. The domain modules never import the UI.
 
+pub mod app;
 pub mod case;
 pub mod cli;
 pub mod commands;
@@ -15,3 +16,4 @@ pub mod logging;
 pub mod okta;
 pub mod output;
 pub mod timespec;
+pub mod ui;

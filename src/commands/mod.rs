@@ -8,6 +8,7 @@ pub mod hunt;
 pub mod ingest;
 pub mod search;
 pub mod stats;
+pub mod tui;
 
 /// A mistake in how okhunt was called (exit code 2), as opposed to a
 /// failure while doing the work (exit code 1).
@@ -16,8 +17,14 @@ pub mod stats;
 pub struct UsageError(pub String);
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let Some(command) = cli.command else {
+        return tui::run(cli.case, cli.keymap.as_deref(), cli.demo);
+    };
+    if cli.demo {
+        return Err(UsageError("--demo opens the TUI: use it without a subcommand".into()).into());
+    }
     let case_dir = crate::case::resolve(cli.case);
-    match cli.command {
+    match command {
         Command::Ingest(args) => ingest::run(&case_dir, &args),
         Command::Search(args) => search::run(&case_dir, &args),
         Command::Stats(args) => stats::run(&case_dir, &args),

@@ -1,0 +1,125 @@
+//! The terminal loop: read keys and worker answers, `update`, run effects,
+//! draw when no message is pending.
+
+use super::msg::{Effect, Msg};
+use super::state::AppState;
+use super::update::update;
+use super::worker::{self, Job};
+use crate::case::Case;
+use crate::keymap::{Key, Keymap};
+use ratatui::crossterm::event::{self, Event};
+use std::io::Write;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+/// How long to wait for input before a spinner tick.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Run the TUI on an opened case until the user quits. The keymap is
+/// already validated: nothing here fails before the terminal is restored.
+pub fn run(case: Case, keymap: &Keymap) -> anyhow::Result<()> {
+    let (answers_tx, answers) = mpsc::channel();
+    let jobs = worker::spawn(case, answers_tx)?;
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut terminal = ratatui::init();
+    let result = (|| {
+        let size = terminal.size()?;
+        let (mut state, effects) = AppState::new((size.width, size.height), color);
+        run_effects(effects, &jobs, &mut state);
+        event_loop(&mut terminal, &mut state, keymap, &jobs, &answers)
+    })();
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    state: &mut AppState,
+    keymap: &Keymap,
+    jobs: &Sender<Job>,
+    answers: &Receiver<Msg>,
+) -> anyhow::Result<()> {
+    let mut dirty = true;
+    while !state.quit {
+        if dirty {
+            terminal.draw(|f| crate::ui::render(state, keymap, f))?;
+            dirty = false;
+        }
+        // Wait for a key (or a tick), then take everything pending.
+        let mut msgs = Vec::new();
+        if event::poll(TICK)? {
+            while event::poll(Duration::ZERO)? {
+                if let Some(m) = terminal_msg(event::read()?) {
+                    msgs.push(m);
+                }
+            }
+        } else if state.busy() {
+            msgs.push(Msg::Tick);
+        }
+        msgs.extend(answers.try_iter());
+        for msg in msgs {
+            let effects = update(state, msg, keymap);
+            run_effects(effects, jobs, state);
+            dirty = true;
+        }
+    }
+    Ok(())
+}
+
+fn terminal_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => Key::from_event(&k).map(Msg::Key),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+fn run_effects(effects: Vec<Effect>, jobs: &Sender<Job>, state: &mut AppState) {
+    for effect in effects {
+        match effect {
+            Effect::Quit => state.quit = true,
+            Effect::Load { ticket, request } => {
+                if jobs.send(Job { ticket, request }).is_err() {
+                    state.status = Some("the query worker stopped; see the log".into());
+                }
+            }
+            Effect::Copy(text) => {
+                let mut out = std::io::stdout();
+                let _ = write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()));
+                let _ = out.flush();
+            }
+        }
+    }
+}
+
+/// Standard base64 with padding, for OSC 52.
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_pads() {
+        assert_eq!(super::base64(b"Ma"), "TWE=");
+        assert_eq!(super::base64(b"Man"), "TWFu");
+        assert_eq!(super::base64(b"M"), "TQ==");
+    }
+}

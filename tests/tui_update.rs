@@ -1,0 +1,381 @@
+//! The TUI without a terminal: pure `update` tests (navigation, pivots,
+//! the back stack, stale answers, the query prompt) and render tests on
+//! ratatui's TestBackend at 80x24.
+
+use okhunt::app::state::{EventItem, FindingItem, Rows};
+use okhunt::app::{AppState, Effect, Loaded, Msg, Request, update};
+use okhunt::keymap::{Key, Keymap};
+use okhunt::output::EventRow;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn keymap() -> Keymap {
+    Keymap::builtin().expect("default keymap")
+}
+
+fn key(s: &str) -> Msg {
+    Msg::Key(s.parse::<Key>().expect("key"))
+}
+
+fn finding(i: usize) -> FindingItem {
+    FindingItem {
+        hunt: format!("hunt-{i}"),
+        severity: "high".into(),
+        title: format!("Finding {i}"),
+        actor: Some(format!("user{i}@acme.com")),
+        targets: vec![format!("target{i}@acme.com")],
+        ips: vec!["203.0.113.9".into()],
+        sessions: vec!["102abcdefghijkl".into()],
+        first_ms: 1_710_000_000_000,
+        last_ms: 1_710_000_100_000,
+        count: 3,
+        event_uuids: vec![format!("uuid-{i}")],
+    }
+}
+
+fn event(i: usize) -> EventItem {
+    EventItem {
+        row: EventRow {
+            uuid: format!("uuid-{i}"),
+            published: "2024-03-09T16:00:00Z".into(),
+            event_type: "user.session.start".into(),
+            actor: format!("actor{i}@acme.com"),
+            target: String::new(),
+            ip: "198.51.100.7".into(),
+            country: "Brazil".into(),
+            outcome: "SUCCESS".into(),
+            session: format!("session-{i}"),
+            ..EventRow::default()
+        },
+        published_ms: 1_710_000_000_000 + i as i64 * 1000,
+        json: format!(r#"{{"uuid":"uuid-{i}","displayMessage":"evil \u001b]0;pwned\u0007"}}"#),
+    }
+}
+
+/// Send `msg`, returning the effects.
+fn send(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    update(state, msg, &keymap())
+}
+
+/// The ticket of the single Load effect.
+fn ticket(effects: &[Effect]) -> u64 {
+    match effects {
+        [Effect::Load { ticket, .. }] => *ticket,
+        other => panic!("expected one load, got {other:?}"),
+    }
+}
+
+/// An app showing `n` findings.
+fn with_findings(n: usize) -> AppState {
+    let (mut state, effects) = AppState::new((80, 24), true);
+    let t = ticket(&effects);
+    let rows = (0..n).map(finding).collect();
+    send(
+        &mut state,
+        Msg::Loaded {
+            ticket: t,
+            result: Ok(Loaded::Findings(rows)),
+        },
+    );
+    state
+}
+
+fn events_loaded(t: u64, n: usize) -> Msg {
+    Msg::Loaded {
+        ticket: t,
+        result: Ok(Loaded::Events {
+            rows: (0..n).map(event).collect(),
+            total: n * 2,
+        }),
+    }
+}
+
+#[test]
+fn starts_loading_findings_then_shows_them() {
+    let (state, effects) = AppState::new((80, 24), true);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Load {
+            request: Request::Findings,
+            ..
+        }]
+    ));
+    assert!(state.busy());
+    let state = with_findings(3);
+    assert!(!state.busy());
+    assert_eq!(state.views.len(), 1);
+    assert_eq!(state.top().rows.len(), 3);
+}
+
+#[test]
+fn moves_and_clamps() {
+    let mut s = with_findings(50);
+    send(&mut s, key("j"));
+    send(&mut s, key("down"));
+    assert_eq!(s.top().cursor, 2);
+    send(&mut s, key("k"));
+    assert_eq!(s.top().cursor, 1);
+    send(&mut s, key("G"));
+    assert_eq!(s.top().cursor, 49);
+    assert!(s.top().offset > 0, "scrolled to keep the cursor visible");
+    send(&mut s, key("j"));
+    assert_eq!(s.top().cursor, 49, "clamped at the bottom");
+    send(&mut s, key("g"));
+    assert_eq!((s.top().cursor, s.top().offset), (0, 0));
+    send(&mut s, key("pgdown"));
+    assert_eq!(s.top().cursor, s.page());
+    send(&mut s, key("k"));
+    send(&mut s, key("pgup"));
+    assert_eq!(s.top().cursor, 0);
+}
+
+#[test]
+fn open_finding_loads_evidence_then_pushes() {
+    let mut s = with_findings(3);
+    send(&mut s, key("j"));
+    let effects = send(&mut s, key("enter"));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Load { request: Request::Uuids(u), .. }] if u == &vec!["uuid-1".to_string()]
+    ));
+    assert_eq!(s.views.len(), 1, "shown only once loaded");
+    send(&mut s, events_loaded(ticket(&effects), 5));
+    assert_eq!(s.views.len(), 2);
+    assert_eq!(s.top().label, "hunt-1");
+    assert_eq!(s.top().total, Some(10));
+}
+
+#[test]
+fn pivots_push_and_back_restores_cursor() {
+    let mut s = with_findings(3);
+    send(&mut s, key("j"));
+    send(&mut s, key("j"));
+    let effects = send(&mut s, key("a"));
+    match effects.as_slice() {
+        [
+            Effect::Load {
+                request: Request::Events { query, range: None },
+                ..
+            },
+        ] => assert_eq!(query, "actor:\"user2@acme.com\""),
+        other => panic!("{other:?}"),
+    }
+    send(&mut s, events_loaded(ticket(&effects), 4));
+    assert_eq!(s.top().label, "user2@acme.com");
+    send(&mut s, key("j"));
+    let effects = send(&mut s, key("s"));
+    match effects.as_slice() {
+        [
+            Effect::Load {
+                request: Request::Events { query, .. },
+                ..
+            },
+        ] => assert_eq!(query, "session:\"session-1\""),
+        other => panic!("{other:?}"),
+    }
+    send(&mut s, events_loaded(ticket(&effects), 2));
+    let effects = send(&mut s, key("i"));
+    send(&mut s, events_loaded(ticket(&effects), 2));
+    let effects = send(&mut s, key("w"));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Load { request: Request::Events { range: Some((a, b)), .. }, .. }]
+            if b - a == 10 * 60_000
+    ));
+    send(&mut s, events_loaded(ticket(&effects), 2));
+    let effects = send(&mut s, key("c"));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Load { request: Request::Correlated { actor }, .. }] if actor == "actor0@acme.com"
+    ));
+    send(
+        &mut s,
+        Msg::Loaded {
+            ticket: ticket(&effects),
+            result: Ok(Loaded::Ips(vec![])),
+        },
+    );
+    let labels: Vec<&str> = s.views.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(
+        labels[0..3],
+        ["Findings", "user2@acme.com", "session session-…"]
+    );
+    assert_eq!(labels.len(), 6);
+    for _ in 0..4 {
+        send(&mut s, key("esc"));
+    }
+    assert_eq!(s.views.len(), 2);
+    assert_eq!(s.top().cursor, 1, "cursor where it was");
+    send(&mut s, key("esc"));
+    assert_eq!(s.top().cursor, 2);
+    send(&mut s, key("esc"));
+    assert_eq!(s.views.len(), 1, "the root stays");
+}
+
+#[test]
+fn stale_answers_are_dropped() {
+    let mut s = with_findings(3);
+    let first = ticket(&send(&mut s, key("a")));
+    let second = ticket(&send(&mut s, key("i")));
+    assert_ne!(first, second);
+    send(&mut s, events_loaded(first, 1));
+    assert_eq!(s.views.len(), 1, "the first answer is stale");
+    send(&mut s, events_loaded(second, 1));
+    assert_eq!(s.views.len(), 2);
+    assert_eq!(s.top().label, "203.0.113.9");
+    // Esc while loading cancels the load: its answer is dropped too.
+    let t = ticket(&send(&mut s, key("a")));
+    send(&mut s, key("esc"));
+    send(&mut s, events_loaded(t, 1));
+    assert_eq!(s.views.len(), 2);
+}
+
+#[test]
+fn query_prompt_shows_errors_inline_and_keeps_the_view() {
+    let mut s = with_findings(3);
+    send(&mut s, key("/"));
+    assert!(s.prompt.is_some());
+    for c in "q:(".chars() {
+        send(&mut s, Msg::Key(Key::char(c)));
+    }
+    assert_eq!(s.prompt.as_ref().map(|p| p.text.as_str()), Some("q:("));
+    assert!(!s.quit, "q is text in the prompt");
+    send(&mut s, key("backspace"));
+    let t = ticket(&send(&mut s, key("enter")));
+    send(
+        &mut s,
+        Msg::Loaded {
+            ticket: t,
+            result: Err("query error at column 1: unknown field".into()),
+        },
+    );
+    let p = s.prompt.as_ref().expect("prompt stays open");
+    assert_eq!(
+        p.error.as_deref(),
+        Some("query error at column 1: unknown field")
+    );
+    assert_eq!(s.views.len(), 1, "view unchanged");
+    // Fix it and submit again: the prompt closes and the result is pushed.
+    send(&mut s, key("backspace"));
+    let effects = send(&mut s, key("enter"));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Load { request: Request::Events { query, .. }, .. }] if query == "q"
+    ));
+    send(&mut s, events_loaded(ticket(&effects), 1));
+    assert!(s.prompt.is_none());
+    assert_eq!(s.top().label, "/ q");
+    // Esc in the prompt cancels it without going back.
+    send(&mut s, key("/"));
+    send(&mut s, key("esc"));
+    assert!(s.prompt.is_none());
+    assert_eq!(s.views.len(), 2);
+}
+
+#[test]
+fn quit_help_detail_and_resize() {
+    let mut s = with_findings(3);
+    send(&mut s, key("?"));
+    assert!(s.help.is_some());
+    assert!(send(&mut s, key("a")).is_empty(), "help does not pivot");
+    send(&mut s, key("esc"));
+    assert!(s.help.is_none());
+    let t = ticket(&send(&mut s, key("enter")));
+    send(&mut s, events_loaded(t, 3));
+    send(&mut s, key("tab"));
+    assert!(s.detail_pane);
+    send(&mut s, key("tab"));
+    send(&mut s, key("enter"));
+    assert!(
+        matches!(s.top().rows, Rows::Lines(_)),
+        "enter opens the detail"
+    );
+    send(&mut s, key("esc"));
+    send(&mut s, Msg::Resize(120, 40));
+    assert_eq!(s.size, (120, 40));
+    assert_eq!(send(&mut s, key("q")), vec![Effect::Quit]);
+    assert_eq!(send(&mut s, key("ctrl-c")), vec![Effect::Quit]);
+}
+
+fn screen(state: &AppState, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let km = keymap();
+    terminal
+        .draw(|f| okhunt::ui::render(state, &km, f))
+        .expect("draw");
+    let buf = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        for x in 0..w {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn renders_findings_events_and_detail_at_80x24() {
+    let mut s = with_findings(30);
+    let text = screen(&s, 80, 24);
+    assert!(text.starts_with("Findings"), "{text}");
+    assert!(text.contains("Findings (30)"), "{text}");
+    assert!(text.contains("SEVERITY"), "{text}");
+    assert!(text.contains("hunt-0"), "{text}");
+    assert!(text.contains("enter open"), "status hints: {text}");
+    let t = ticket(&send(&mut s, key("enter")));
+    send(&mut s, events_loaded(t, 3));
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("Findings > hunt-0"), "{text}");
+    assert!(text.contains("3 of 6 shown"), "{text}");
+    assert!(text.contains("user.session"), "{text}");
+    send(&mut s, key("enter"));
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("\"uuid\": \"uuid-0\""), "{text}");
+    // The ESC inside the event is shown, not sent to the terminal.
+    assert!(text.contains("\\u001b]0;pwned\\u0007"), "{text}");
+    assert!(!text.contains('\u{1b}'));
+    send(&mut s, key("esc"));
+    send(&mut s, key("?"));
+    let text = screen(&s, 80, 24);
+    assert!(
+        text.contains("Pivot to all events of the selected actor"),
+        "{text}"
+    );
+    send(&mut s, key("esc"));
+    send(&mut s, key("/"));
+    for c in "bad:(".chars() {
+        send(&mut s, Msg::Key(Key::char(c)));
+    }
+    let t = ticket(&send(&mut s, key("enter")));
+    send(
+        &mut s,
+        Msg::Loaded {
+            ticket: t,
+            result: Err("query error at column 5: oops".into()),
+        },
+    );
+    let text = screen(&s, 80, 24);
+    assert!(text.contains("/bad:("), "{text}");
+    assert!(text.contains("query error at column 5: oops"), "{text}");
+}
+
+#[test]
+fn hostile_event_values_are_escaped_in_tables() {
+    let mut s = with_findings(1);
+    let t = ticket(&send(&mut s, key("enter")));
+    let mut e = event(0);
+    e.row.actor = "\u{1b}[2J\u{202e}evil".into();
+    send(
+        &mut s,
+        Msg::Loaded {
+            ticket: t,
+            result: Ok(Loaded::Events {
+                rows: vec![e],
+                total: 1,
+            }),
+        },
+    );
+    let text = screen(&s, 120, 30);
+    assert!(text.contains("\\x1b[2J\\u{202e}evil"), "{text}");
+}
