@@ -2,6 +2,7 @@
 
 mod admin;
 mod network;
+mod wording;
 
 use super::Hunt;
 

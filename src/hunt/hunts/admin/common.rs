@@ -3,6 +3,7 @@
 //! keys may be lowercased by a SIEM export).
 
 use crate::hunt::Facts;
+pub use crate::hunt::hunts::wording::{list, place};
 use chrono::DateTime;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -100,20 +101,6 @@ pub fn describe_counts(mut counts: Vec<(String, u64)>, max: usize) -> String {
     }
 }
 
-/// "a, b, c and 4 more"
-pub fn list(items: &[String], max: usize) -> String {
-    let shown = items
-        .iter()
-        .take(max)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    match items.len().saturating_sub(max) {
-        0 => shown,
-        rest => format!("{shown} and {rest} more"),
-    }
-}
-
 /// Distinct values, in first-seen order.
 pub fn distinct(values: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -128,16 +115,6 @@ pub fn distinct(values: impl IntoIterator<Item = String>) -> Vec<String> {
 /// The IPs of events, as text, distinct.
 pub fn ips_of<'a>(events: impl IntoIterator<Item = &'a Facts>) -> Vec<String> {
     distinct(events.into_iter().filter_map(Facts::ip_text))
-}
-
-/// "203.0.113.9 (Bucharest, Romania)", or the IP alone.
-pub fn place(f: &Facts) -> String {
-    let ip = f.ip_text().unwrap_or_else(|| "no IP".into());
-    match (&f.city, &f.country) {
-        (Some(city), Some(country)) => format!("{ip} ({city}, {country})"),
-        (None, Some(country)) => format!("{ip} ({country})"),
-        _ => ip,
-    }
 }
 
 /// A key of a JSON object, matched case-insensitively (SIEM exports

@@ -118,3 +118,12 @@ pub fn describe(user: &str, sign_ins: &[Facts]) -> String {
         super::common::when(first.published_ms)
     )
 }
+
+/// The evidence of a reset finding: the resets and the sign-ins that
+/// followed them, oldest first.
+pub fn evidence<'a>(resets: &[&'a Facts], sign_ins: &'a [Facts]) -> Vec<&'a Facts> {
+    let mut all: Vec<&Facts> = resets.to_vec();
+    all.extend(sign_ins.iter());
+    all.sort_by_key(|f| f.published_ms);
+    all
+}

@@ -94,9 +94,7 @@ impl Hunt for PasswordReset {
                 "{who_did} {times}{from}at {at}{notes}{}.",
                 followup::describe(&user, &sign_ins)
             );
-            let mut evidence: Vec<&Facts> = events.clone();
-            evidence.extend(sign_ins.iter());
-            evidence.sort_by_key(|f| f.published_ms);
+            let evidence = followup::evidence(&events, &sign_ins);
             findings.push(finding_from(
                 self,
                 severity,

@@ -87,9 +87,7 @@ impl Hunt for SupportReset {
                 common::type_counts(events.iter().copied(), 4),
                 followup::describe(&user, &sign_ins)
             );
-            let mut evidence: Vec<&Facts> = events.clone();
-            evidence.extend(sign_ins.iter());
-            evidence.sort_by_key(|f| f.published_ms);
+            let evidence = followup::evidence(&events, &sign_ins);
             findings.push(finding_from(
                 self,
                 severity,

@@ -3,6 +3,7 @@
 
 use crate::hunt::correlate::fast;
 use crate::hunt::correlate::scan::Scan;
+pub use crate::hunt::hunts::wording::{list, place};
 use crate::hunt::{Facts, HuntContext};
 use crate::index::query;
 use std::collections::HashMap;
@@ -149,25 +150,6 @@ pub fn max_distinct_in_window<T, K: Hash + Eq + Clone>(
     best
 }
 
-/// `73.92.144.203 (San Francisco, United States)`, or the bare IP.
-pub fn place(f: &Facts) -> String {
-    let ip = f.ip_text().unwrap_or_else(|| "no IP".into());
-    match location(f) {
-        Some(w) => format!("{ip} ({w})"),
-        None => ip,
-    }
-}
-
-/// `San Francisco, United States`, `Romania`, or nothing.
-pub fn location(f: &Facts) -> Option<String> {
-    match (f.city.as_deref(), f.country.as_deref()) {
-        (Some(c), Some(k)) => Some(format!("{c}, {k}")),
-        (None, Some(k)) => Some(k.to_string()),
-        (Some(c), None) => Some(c.to_string()),
-        (None, None) => None,
-    }
-}
-
 /// A session id as summaries show it: `102ORS_6il…`.
 pub fn short(id: &str) -> String {
     let head: String = id.chars().take(10).collect();
@@ -194,15 +176,6 @@ pub fn clock(ms: i64) -> String {
         .unwrap_or_default()
         .format("%Y-%m-%d %H:%M UTC")
         .to_string()
-}
-
-/// The first `n` names of a list, then how many more.
-pub fn list(names: &[String], n: usize) -> String {
-    let shown = names.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
-    match names.len().saturating_sub(n) {
-        0 => shown,
-        more => format!("{shown} and {more} more"),
-    }
 }
 
 #[cfg(test)]
