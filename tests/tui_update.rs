@@ -48,6 +48,7 @@ fn event(i: usize) -> EventItem {
             ..EventRow::default()
         },
         published_ms: 1_710_000_000_000 + i as i64 * 1000,
+        changed: Vec::new(),
         json: format!(r#"{{"uuid":"uuid-{i}","displayMessage":"evil \u001b]0;pwned\u0007"}}"#),
     }
 }
@@ -86,6 +87,8 @@ fn events_loaded(t: u64, n: usize) -> Msg {
         result: Ok(Loaded::Events {
             rows: (0..n).map(event).collect(),
             total: n * 2,
+            histogram: None,
+            summary: None,
         }),
     }
 }
@@ -154,7 +157,10 @@ fn pivots_push_and_back_restores_cursor() {
     match effects.as_slice() {
         [
             Effect::Load {
-                request: Request::Events { query, range: None },
+                request:
+                    Request::Events {
+                        query, range: None, ..
+                    },
                 ..
             },
         ] => assert_eq!(query, "actor:\"user2@acme.com\""),
@@ -373,6 +379,8 @@ fn hostile_event_values_are_escaped_in_tables() {
             result: Ok(Loaded::Events {
                 rows: vec![e],
                 total: 1,
+                histogram: None,
+                summary: None,
             }),
         },
     );

@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod msg;
 pub mod nav;
+pub mod profile;
 pub mod run;
 pub mod state;
 pub mod update;

@@ -1,6 +1,6 @@
 //! What flows into `update` (messages) and out of it (effects, as data).
 
-use super::state::{EventItem, FindingItem, IpItem};
+use super::state::{CaseInfo, EventItem, FindingItem, Histogram, IpItem, Summary};
 use crate::keymap::Key;
 
 /// A request for the worker: what to load for a view.
@@ -9,10 +9,12 @@ pub enum Request {
     /// The case's findings (from the hunt cache when fresh).
     Findings,
     /// Events matching a query in `okhunt search` syntax, optionally within
-    /// `[since_ms, until_ms)`.
+    /// `[since_ms, until_ms)`. With a focus, the answer also carries a
+    /// summary of that actor, session or IP.
     Events {
         query: String,
         range: Option<(i64, i64)>,
+        focus: Option<Focus>,
     },
     /// The events with these uuids (a finding's evidence).
     Uuids(Vec<String>),
@@ -20,14 +22,31 @@ pub enum Request {
     Correlated { actor: String },
 }
 
+/// What an events view is about, beyond its query: the worker summarises
+/// it in a header and the keymap reads that view's own table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Focus {
+    Actor(String),
+    /// One externalSessionId, or with `root` every session sharing that
+    /// rootSessionId.
+    Session {
+        id: String,
+        root: bool,
+    },
+    Ip(String),
+}
+
 /// What the worker found for a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
     Findings(Vec<FindingItem>),
-    /// Rows shown and how many matched in all.
+    /// Rows shown and how many matched in all, the whole result over time,
+    /// and the focus's summary (when the request had a focus).
     Events {
         rows: Vec<EventItem>,
         total: usize,
+        histogram: Option<Histogram>,
+        summary: Option<Summary>,
     },
     Ips(Vec<IpItem>),
 }
@@ -44,8 +63,27 @@ pub enum Msg {
     },
     /// The terminal's new size (columns, rows).
     Resize(u16, u16),
+    /// What the case holds (sent by the worker when it starts and after
+    /// the index changed).
+    Case(CaseInfo),
     /// Time passes (drives the spinner while busy).
     Tick,
+    /// How an ingest started with the TUI is going (sent on every tick
+    /// while it runs, and once when it ends).
+    Ingest(IngestStatus),
+}
+
+/// An ingest running beside the UI, as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IngestStatus {
+    /// The file being read.
+    pub current: String,
+    pub bytes: u64,
+    /// Bytes in all (0 when unknown, e.g. stdin).
+    pub total: u64,
+    pub events: u64,
+    /// Set once it has ended: its summary line, or why it failed.
+    pub done: Option<Result<String, String>>,
 }
 
 /// What `update` asks the outside world to do.

@@ -81,7 +81,15 @@ pub fn time(ms: i64) -> String {
 }
 
 fn events(label: String, query: String) -> View {
-    View::new(label, query.clone(), Request::Events { query, range: None })
+    View::new(
+        label,
+        query.clone(),
+        Request::Events {
+            query,
+            range: None,
+            focus: None,
+        },
+    )
 }
 
 /// The "events around" view for a window.
@@ -101,6 +109,7 @@ pub fn around(around: Around) -> View {
         Request::Events {
             query: "*".into(),
             range: Some(range),
+            focus: None,
         },
     );
     v.around = Some(around);

@@ -1,7 +1,7 @@
 //! The app state: plain data, no widgets, no handles. `ui` draws it,
 //! `update` changes it.
 
-use super::msg::Request;
+use super::msg::{Focus, IngestStatus, Request};
 use crate::keymap::{Context, Key};
 use crate::output::EventRow;
 
@@ -28,6 +28,33 @@ pub struct EventItem {
     pub published_ms: i64,
     /// The original event JSON.
     pub json: String,
+    /// In a session view: what changed since the session's previous event
+    /// (`ip`, `country`, `ua`, `dthash`), empty otherwise.
+    pub changed: Vec<&'static str>,
+}
+
+/// A result's events over time, in equal buckets (the worker picks the
+/// bucket size; the UI resamples to its width).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Histogram {
+    pub start_ms: i64,
+    pub bucket_ms: i64,
+    pub counts: Vec<u64>,
+}
+
+/// The header over an actor, session or IP view: labelled lines of items
+/// (raw text, escaped when drawn), most important first; the UI shows as
+/// many lines and items as fit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    pub lines: Vec<SummaryLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SummaryLine {
+    /// `events`, `types`, `IPs`, `agents`, `known as` ...
+    pub label: String,
+    pub items: Vec<String>,
 }
 
 /// One IP of an actor (the correlated-IPs view).
@@ -39,6 +66,9 @@ pub struct IpItem {
     pub first_ms: Option<i64>,
     pub last_ms: Option<i64>,
     pub role: String,
+    /// Whether this IP was active while the actor's keep-alive (dominant)
+    /// IP was: `None` when the actor has no keep-alives or this is one.
+    pub overlaps_dominant: Option<bool>,
 }
 
 /// The rows of a view.
@@ -93,6 +123,13 @@ pub struct View {
     pub around: Option<Around>,
     /// Still waiting for its first answer.
     pub loading: bool,
+    /// The summary header of an actor, session or IP view.
+    pub summary: Option<Summary>,
+    pub histogram: Option<Histogram>,
+    /// The rows as loaded, while `filter` hides some of them from `rows`.
+    pub unfiltered: Option<Rows>,
+    /// The text rows must contain to be shown (the `f` filter).
+    pub filter: Option<String>,
 }
 
 impl View {
@@ -113,6 +150,18 @@ impl View {
             subject: None,
             around: None,
             loading: true,
+            summary: None,
+            histogram: None,
+            unfiltered: None,
+            filter: None,
+        }
+    }
+
+    /// The actor, session or IP this view is about.
+    pub fn focus(&self) -> Option<&Focus> {
+        match &self.request {
+            Request::Events { focus, .. } => focus.as_ref(),
+            _ => None,
         }
     }
 
@@ -120,7 +169,12 @@ impl View {
     pub fn context(&self) -> Context {
         match self.rows {
             Rows::Findings(_) => Context::Findings,
-            Rows::Events(_) => Context::Events,
+            Rows::Events(_) => match self.focus() {
+                Some(Focus::Actor(_)) => Context::Actor,
+                Some(Focus::Session { .. }) => Context::Session,
+                Some(Focus::Ip(_)) => Context::Ip,
+                None => Context::Events,
+            },
             Rows::Ips(_) => Context::Correlated,
             Rows::Lines(_) => Context::Detail,
         }
@@ -137,9 +191,39 @@ pub struct Incoming {
     pub replace: bool,
 }
 
-/// The query line.
+/// What the input line is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PromptKind {
+    /// `/`: a query in `okhunt search` syntax, run as a new view.
+    #[default]
+    Query,
+    /// `T`: the time range every events view is limited to.
+    TimeRange,
+    /// `f`: text the rows of this view must contain, applied as typed.
+    Filter,
+}
+
+/// A time range set with `T`, as typed and as resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeRange {
+    /// What the user typed (`7d`, `2024-03-01..2024-03-08`).
+    pub text: String,
+    pub since_ms: i64,
+    pub until_ms: i64,
+}
+
+/// The case as the worker last saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CaseInfo {
+    pub events: u64,
+    pub first_ms: Option<i64>,
+    pub last_ms: Option<i64>,
+}
+
+/// The input line.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prompt {
+    pub kind: PromptKind,
     pub text: String,
     /// The last error for this text, shown under it.
     pub error: Option<String>,
@@ -165,6 +249,17 @@ pub struct AppState {
     pub spinner: usize,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
+    /// The time range events views are limited to (`T`).
+    pub range: Option<TimeRange>,
+    /// The last filter text: `n`/`N` jump to rows containing it in any
+    /// view, and those rows are highlighted.
+    pub find: Option<String>,
+    /// An ingest started with the TUI (`okhunt PATH...`).
+    pub ingest: Option<IngestStatus>,
+    /// What the case holds: events, and the first and last `published`
+    /// (ms). Relative time ranges (`7d`) count back from the last event,
+    /// so they mean the same on an exported case months later.
+    pub case: CaseInfo,
     /// Draw with colours (false under NO_COLOR).
     pub color: bool,
     pub quit: bool,
@@ -188,6 +283,10 @@ impl AppState {
             status: None,
             spinner: 0,
             size,
+            range: None,
+            find: None,
+            ingest: None,
+            case: CaseInfo::default(),
             color,
             quit: false,
         };

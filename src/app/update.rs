@@ -18,6 +18,7 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
             keep_in_view(state);
             Vec::new()
         }
+        Msg::Case(_) | Msg::Ingest(_) => Vec::new(),
         Msg::Tick => {
             if state.busy() {
                 state.spinner = state.spinner.wrapping_add(1);
@@ -60,6 +61,7 @@ fn on_prompt_key(state: &mut AppState, key: Key, resolution: Resolution) -> Vec<
                 super::msg::Request::Events {
                     query: text,
                     range: None,
+                    focus: None,
                 },
             );
             let effect = state.start(view, false);
@@ -276,7 +278,7 @@ fn on_loaded(state: &mut AppState, ticket: u64, result: Result<Loaded, String>) 
     view.loading = false;
     match loaded {
         Loaded::Findings(f) => view.rows = Rows::Findings(f),
-        Loaded::Events { rows, total } => {
+        Loaded::Events { rows, total, .. } => {
             view.rows = Rows::Events(rows);
             view.total = Some(total);
         }

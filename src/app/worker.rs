@@ -69,7 +69,7 @@ impl Worker {
     fn run(&mut self, request: &Request) -> Result<Loaded, String> {
         match request {
             Request::Findings => self.findings(),
-            Request::Events { query, range } => {
+            Request::Events { query, range, .. } => {
                 let schema = self.case.index.schema();
                 let parsed =
                     query::parse(&self.case.fields, &schema, query).map_err(|e| e.to_string())?;
@@ -133,9 +133,15 @@ impl Worker {
                 row: EventRow::from_source(&uuid, &json),
                 published_ms: h.published_ms,
                 json,
+                changed: Vec::new(),
             });
         }
-        Ok(Loaded::Events { rows, total })
+        Ok(Loaded::Events {
+            rows,
+            total,
+            histogram: None,
+            summary: None,
+        })
     }
 
     fn correlated(&mut self, actor: &str) -> Result<Loaded, String> {
@@ -175,6 +181,7 @@ impl Worker {
                     first_ms: c.first_seen_ms,
                     last_ms: c.last_seen_ms,
                     role: role_name(role).to_string(),
+                    overlaps_dominant: None,
                 }
             })
             .collect();

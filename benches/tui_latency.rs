@@ -1,0 +1,2 @@
+//! Placeholder replaced by the latency benchmark.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Summaries the worker computes for actor, session and IP views.
