@@ -387,3 +387,225 @@ fn hostile_event_values_are_escaped_in_tables() {
     let text = screen(&s, 120, 30);
     assert!(text.contains("\\x1b[2J\\u{202e}evil"), "{text}");
 }
+
+/// An app with `n` events open from the first finding.
+fn with_events(n: usize) -> AppState {
+    let mut s = with_findings(2);
+    let t = ticket(&send(&mut s, key("enter")));
+    send(&mut s, events_loaded(t, n));
+    s
+}
+
+fn load_request(effects: &[Effect]) -> &Request {
+    match effects {
+        [Effect::Load { request, .. }] => request,
+        other => panic!("expected one load, got {other:?}"),
+    }
+}
+
+fn typed(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        let k = if c == ' ' {
+            "space".to_string()
+        } else {
+            c.to_string()
+        };
+        send(s, key(&k));
+    }
+}
+
+#[test]
+fn pivots_carry_their_focus_so_the_view_gets_a_summary() {
+    use okhunt::app::msg::Focus;
+    use okhunt::keymap::Context;
+    let mut s = with_events(3);
+    send(&mut s, key("j"));
+    let e = send(&mut s, key("a"));
+    assert!(matches!(
+        load_request(&e),
+        Request::Events { focus: Some(Focus::Actor(a)), .. } if a == "actor1@acme.com"
+    ));
+    send(&mut s, events_loaded(ticket(&e), 2));
+    assert_eq!(s.context(), Context::Actor);
+    let e = send(&mut s, key("s"));
+    assert!(matches!(
+        load_request(&e),
+        Request::Events { focus: Some(Focus::Session { id, root: false }), query, .. }
+            if id == "session-0" && query == "session:\"session-0\""
+    ));
+    send(&mut s, events_loaded(ticket(&e), 2));
+    assert_eq!(s.context(), Context::Session);
+    let e = send(&mut s, key("i"));
+    assert!(matches!(
+        load_request(&e),
+        Request::Events { focus: Some(Focus::Ip(ip)), .. } if ip == "198.51.100.7"
+    ));
+    send(&mut s, events_loaded(ticket(&e), 2));
+    assert_eq!(s.context(), Context::Ip);
+    assert!(send(&mut s, key("u")).is_empty());
+    assert_eq!(s.status.as_deref(), Some("the selected row has no target"));
+    // From a finding, the target user is a subject of their own.
+    let mut s = with_findings(2);
+    let e = send(&mut s, key("u"));
+    assert!(matches!(
+        load_request(&e),
+        Request::Events { focus: Some(Focus::Actor(t)), query, .. }
+            if t == "target0@acme.com"
+                && query == "actor:\"target0@acme.com\" OR target:\"target0@acme.com\""
+    ));
+}
+
+#[test]
+fn root_session_toggles_in_place() {
+    use okhunt::app::msg::Focus;
+    let mut s = with_events(3);
+    let t = ticket(&send(&mut s, key("s")));
+    send(&mut s, events_loaded(t, 3));
+    let depth = s.views.len();
+    let e = send(&mut s, key("r"));
+    assert!(matches!(
+        load_request(&e),
+        Request::Events { focus: Some(Focus::Session { root: true, .. }), .. }
+    ));
+    send(&mut s, events_loaded(ticket(&e), 5));
+    assert_eq!(s.views.len(), depth, "replaced, not pushed");
+    assert!(s.top().label.starts_with("root of"));
+    let e = send(&mut s, key("r"));
+    assert!(matches!(
+        load_request(&e),
+        Request::Events { focus: Some(Focus::Session { root: false, .. }), .. }
+    ));
+    // `r` means nothing outside a session view.
+    send(&mut s, key("esc"));
+    assert!(send(&mut s, key("r")).is_empty());
+}
+
+#[test]
+fn filter_applies_as_typed_and_esc_clears_it() {
+    let mut s = with_events(12);
+    send(&mut s, key("G"));
+    let selected = s.top().cursor;
+    send(&mut s, key("f"));
+    typed(&mut s, "ACTOR1");
+    // actor1 and actor10, actor11 contain "actor1"
+    assert_eq!(s.top().rows.len(), 3, "filtered while typing");
+    assert_eq!(s.top().filter.as_deref(), Some("ACTOR1"));
+    send(&mut s, key("enter"));
+    assert!(s.prompt.is_none());
+    assert_eq!(s.find.as_deref(), Some("ACTOR1"));
+    assert_eq!(s.top().cursor, 2, "actor11 stays selected: it still matches");
+    let depth = s.views.len();
+    send(&mut s, key("esc"));
+    assert_eq!(s.views.len(), depth, "esc clears the filter first");
+    assert_eq!(s.top().rows.len(), 12);
+    assert_eq!(s.top().cursor, selected, "the selected row is kept");
+    // Cancelling the prompt puts back what was there.
+    send(&mut s, key("f"));
+    typed(&mut s, "zzz");
+    assert_eq!(s.top().rows.len(), 0);
+    send(&mut s, key("esc"));
+    assert_eq!(s.top().rows.len(), 12);
+    assert!(s.top().filter.is_none());
+}
+
+#[test]
+fn next_and_previous_match_wrap_and_say_so() {
+    let mut s = with_events(12);
+    send(&mut s, key("n"));
+    assert!(s.status.as_deref().unwrap_or("").contains("f sets"));
+    s.find = Some("actor1".into());
+    send(&mut s, key("n"));
+    assert_eq!(s.top().cursor, 1);
+    send(&mut s, key("n"));
+    assert_eq!(s.top().cursor, 10);
+    send(&mut s, key("n"));
+    assert_eq!(s.top().cursor, 11);
+    send(&mut s, key("n"));
+    assert_eq!(s.top().cursor, 1);
+    assert!(s.status.as_deref().unwrap_or("").contains("wrapped"));
+    send(&mut s, key("N"));
+    assert_eq!(s.top().cursor, 11);
+    s.find = Some("nowhere".into());
+    send(&mut s, key("n"));
+    assert!(s.status.as_deref().unwrap_or("").contains("no row contains"));
+}
+
+#[test]
+fn time_range_reloads_the_view_and_later_pivots_use_it() {
+    use okhunt::app::state::CaseInfo;
+    let mut s = with_events(3);
+    let last = 1_710_000_000_000 + 86_400_000;
+    send(
+        &mut s,
+        Msg::Case(CaseInfo {
+            events: 100,
+            first_ms: Some(1_709_000_000_000),
+            last_ms: Some(last),
+        }),
+    );
+    // A search view (a finding's evidence has no range: it is a fixed set).
+    send(&mut s, key("/"));
+    typed(&mut s, "type:user.session.start");
+    let t = ticket(&send(&mut s, key("enter")));
+    send(&mut s, events_loaded(t, 3));
+    send(&mut s, key("T"));
+    typed(&mut s, "soon");
+    let e = send(&mut s, key("enter"));
+    assert!(e.is_empty());
+    let err = s.prompt.as_ref().and_then(|p| p.error.clone());
+    assert!(err.unwrap_or_default().contains("7d"), "bad range: error inline");
+    for _ in 0..4 {
+        send(&mut s, key("backspace"));
+    }
+    typed(&mut s, "1d");
+    let e = send(&mut s, key("enter"));
+    let want = Some((last - 86_400_000, last + 1));
+    assert!(matches!(
+        load_request(&e),
+        Request::Events { range, query, .. } if *range == want && query == "type:user.session.start"
+    ));
+    assert!(s.prompt.is_none());
+    assert_eq!(s.range.as_ref().map(|r| r.text.as_str()), Some("1d"));
+    send(&mut s, events_loaded(ticket(&e), 1));
+    let e = send(&mut s, key("a"));
+    assert!(matches!(load_request(&e), Request::Events { range, .. } if *range == want));
+    // Clearing it: empty text.
+    s.incoming = None;
+    send(&mut s, key("T"));
+    for _ in 0..2 {
+        send(&mut s, key("backspace"));
+    }
+    let e = send(&mut s, key("enter"));
+    assert!(matches!(load_request(&e), Request::Events { range: None, .. }));
+    assert!(s.range.is_none());
+}
+
+#[test]
+fn an_ingest_ending_reloads_the_view_on_screen_and_later_the_others() {
+    use okhunt::app::msg::IngestStatus;
+    let mut s = with_events(3);
+    let progress = IngestStatus {
+        current: "logs.json".into(),
+        bytes: 10,
+        total: 100,
+        events: 5,
+        done: None,
+    };
+    assert!(send(&mut s, Msg::Ingest(progress.clone())).is_empty());
+    assert_eq!(s.ingest.as_ref().map(|i| i.bytes), Some(10));
+    let done = IngestStatus {
+        done: Some(Ok("added 5 events".into())),
+        ..progress
+    };
+    let e = send(&mut s, Msg::Ingest(done));
+    assert!(matches!(load_request(&e), Request::Uuids(_)), "the evidence view reloads");
+    assert_eq!(s.status.as_deref(), Some("added 5 events"));
+    send(&mut s, events_loaded(ticket(&e), 4));
+    assert_eq!(s.top().rows.len(), 4);
+    let e = send(&mut s, key("esc"));
+    assert!(
+        matches!(load_request(&e), Request::Findings),
+        "findings reload when shown again"
+    );
+    assert!(s.ingest.is_none(), "the finished gauge goes at the next key");
+}

@@ -4,9 +4,11 @@
 //! loop in `run`.
 
 pub mod demo;
+pub mod filter;
 pub mod msg;
 pub mod nav;
 pub mod profile;
+pub mod range;
 pub mod run;
 pub mod state;
 pub mod update;

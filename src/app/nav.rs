@@ -1,7 +1,7 @@
 //! Pivots: from the selected row (a finding, an event, an IP) to the view
 //! that follows one of its values. Pure: builds the next view, loads nothing.
 
-use super::msg::Request;
+use super::msg::{Focus, Request};
 use super::state::{AppState, Around, Rows, View};
 use crate::keymap::Action;
 
@@ -80,16 +80,65 @@ pub fn time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn events(label: String, query: String) -> View {
+/// An events view for `query`, limited to the time range set with `T`.
+fn events(state: &AppState, label: String, query: String, focus: Option<Focus>) -> View {
+    let range = state.range.as_ref().map(|r| (r.since_ms, r.until_ms));
     View::new(
         label,
         query.clone(),
         Request::Events {
             query,
-            range: None,
-            focus: None,
+            range,
+            focus,
         },
     )
+}
+
+/// The same events view with the current time range (after `T`).
+pub fn with_range(state: &AppState, view: &View) -> Option<View> {
+    let Request::Events {
+        query,
+        range,
+        focus,
+    } = &view.request
+    else {
+        return None;
+    };
+    let wanted = state.range.as_ref().map(|r| (r.since_ms, r.until_ms));
+    if view.around.is_some() || *range == wanted {
+        return None;
+    }
+    let mut v = view.clone();
+    v.request = Request::Events {
+        query: query.clone(),
+        range: wanted,
+        focus: focus.clone(),
+    };
+    Some(v)
+}
+
+/// A session view, of the session alone or of its root-session family
+/// (the worker swaps the query for the root session's when `root`).
+pub fn session(state: &AppState, id: &str, root: bool) -> View {
+    let label = if root {
+        format!("root of {}", short(id, 8))
+    } else {
+        format!("session {}", short(id, 8))
+    };
+    let query = format!("session:{}", quote(id));
+    let mut v = events(
+        state,
+        label,
+        query,
+        Some(Focus::Session {
+            id: id.to_string(),
+            root,
+        }),
+    );
+    if root {
+        v.title = format!("sessions sharing the root session of {id}");
+    }
+    v
 }
 
 /// The "events around" view for a window.
@@ -123,22 +172,20 @@ pub fn pivot(state: &AppState, action: Action) -> Result<View, String> {
     Ok(match action {
         Action::PivotActor => {
             let a = need(sel.actor, "actor")?;
-            events(a.clone(), format!("actor:{}", quote(&a)))
+            let q = format!("actor:{}", quote(&a));
+            events(state, a.clone(), q, Some(Focus::Actor(a)))
         }
+        // The target user as a subject: what they did and what was done to
+        // them, in one timeline.
         Action::PivotTarget => {
             let t = need(sel.target, "target")?;
-            events(format!("target {t}"), format!("target:{}", quote(&t)))
+            let q = format!("actor:{0} OR target:{0}", quote(&t));
+            events(state, format!("→ {t}"), q, Some(Focus::Actor(t)))
         }
-        Action::PivotSession => {
-            let s = need(sel.session, "session")?;
-            events(
-                format!("session {}", short(&s, 8)),
-                format!("session:{}", quote(&s)),
-            )
-        }
+        Action::PivotSession => session(state, &need(sel.session, "session")?, false),
         Action::PivotIp => {
             let ip = need(sel.ip, "IP")?;
-            events(ip.clone(), format!("ip:{ip}"))
+            events(state, ip.clone(), format!("ip:{ip}"), Some(Focus::Ip(ip)))
         }
         Action::EventsAround => around(Around {
             center_ms: sel.time_ms.ok_or("the selected row has no time")?,
@@ -192,8 +239,10 @@ pub fn open(state: &AppState) -> Result<Opened, String> {
             let r = ips.get(i).ok_or("no IP selected")?;
             let actor = view.subject.clone().unwrap_or_default();
             Ok(Opened::Load(events(
+                state,
                 r.ip.clone(),
                 format!("actor:{} AND ip:{}", quote(&actor), r.ip),
+                None,
             )))
         }
         Rows::Lines(_) => Err("already showing the event".into()),

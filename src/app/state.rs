@@ -130,6 +130,9 @@ pub struct View {
     pub unfiltered: Option<Rows>,
     /// The text rows must contain to be shown (the `f` filter).
     pub filter: Option<String>,
+    /// Loaded before something changed (an ingest, the time range): it is
+    /// loaded again when it is next shown.
+    pub stale: bool,
 }
 
 impl View {
@@ -154,6 +157,7 @@ impl View {
             histogram: None,
             unfiltered: None,
             filter: None,
+            stale: false,
         }
     }
 
@@ -225,6 +229,9 @@ pub struct CaseInfo {
 pub struct Prompt {
     pub kind: PromptKind,
     pub text: String,
+    /// The filter the view had when `f` opened the prompt (put back on
+    /// cancel).
+    pub before: Option<String>,
     /// The last error for this text, shown under it.
     pub error: Option<String>,
     /// The submitted query being checked and run.
