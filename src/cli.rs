@@ -8,7 +8,8 @@ use std::path::PathBuf;
 #[command(
     name = "okhunt",
     version,
-    about = "Investigate Okta System Logs from the terminal: load exports into a local case, search, hunt, pivot."
+    about = "Investigate Okta System Logs from the terminal: load exports into a local case, search, hunt, pivot.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// Case directory (default: $OKHUNT_CASE, else $XDG_DATA_HOME/okhunt/cases/default).
@@ -22,6 +23,11 @@ pub struct Cli {
     /// Open the shipped demo case (built in $XDG_CACHE_HOME/okhunt/demo on first use).
     #[arg(long, conflicts_with = "case")]
     pub demo: bool,
+
+    /// Files or directories to ingest into the case while the TUI opens
+    /// (plain or gzip, any shape `okhunt ingest` reads).
+    #[arg(value_name = "PATH", conflicts_with = "demo")]
+    pub paths: Vec<PathBuf>,
 
     /// Without a subcommand, okhunt opens the investigator TUI on the case.
     #[command(subcommand)]

@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod filter;
+pub mod ingest_job;
 pub mod msg;
 pub mod nav;
 pub mod profile;

@@ -1,6 +1,7 @@
 //! The terminal loop: read keys and worker answers, `update`, run effects,
 //! draw when no message is pending.
 
+use super::ingest_job::IngestJob;
 use super::msg::{Effect, Msg};
 use super::state::AppState;
 use super::update::update;
@@ -9,16 +10,23 @@ use crate::case::Case;
 use crate::keymap::{Key, Keymap};
 use ratatui::crossterm::event::{self, Event};
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long to wait for input before a spinner tick.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Run the TUI on an opened case until the user quits. The keymap is
-/// already validated: nothing here fails before the terminal is restored.
-pub fn run(case: Case, keymap: &Keymap) -> anyhow::Result<()> {
+/// How often the ingest gauge is refreshed.
+const INGEST_POLL: Duration = Duration::from_millis(250);
+
+/// Run the TUI on an opened case until the user quits, ingesting `paths`
+/// into it meanwhile. The keymap is already validated: nothing here fails
+/// before the terminal is restored.
+pub fn run(case: Case, keymap: &Keymap, paths: Vec<PathBuf>) -> anyhow::Result<()> {
     let (answers_tx, answers) = mpsc::channel();
+    let root = case.root.clone();
+    let mut ingest = (!paths.is_empty()).then(|| IngestJob::start(root, paths, answers_tx.clone()));
     let jobs = worker::spawn(case, answers_tx)?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut terminal = ratatui::init();
@@ -26,7 +34,14 @@ pub fn run(case: Case, keymap: &Keymap) -> anyhow::Result<()> {
         let size = terminal.size()?;
         let (mut state, effects) = AppState::new((size.width, size.height), color);
         run_effects(effects, &jobs, &mut state);
-        event_loop(&mut terminal, &mut state, keymap, &jobs, &answers)
+        event_loop(
+            &mut terminal,
+            &mut state,
+            keymap,
+            &jobs,
+            &answers,
+            &mut ingest,
+        )
     })();
     ratatui::restore();
     result
@@ -38,8 +53,10 @@ fn event_loop(
     keymap: &Keymap,
     jobs: &Sender<Job>,
     answers: &Receiver<Msg>,
+    ingest: &mut Option<IngestJob>,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
+    let mut polled = Instant::now();
     while !state.quit {
         if dirty {
             terminal.draw(|f| crate::ui::render(state, keymap, f))?;
@@ -55,6 +72,10 @@ fn event_loop(
             }
         } else if state.busy() {
             msgs.push(Msg::Tick);
+        }
+        if let Some(job) = ingest.as_mut().filter(|_| polled.elapsed() >= INGEST_POLL) {
+            polled = Instant::now();
+            msgs.extend(job.poll(state.ingest.as_ref()));
         }
         msgs.extend(answers.try_iter());
         for msg in msgs {

@@ -18,7 +18,7 @@ pub struct UsageError(pub String);
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let Some(command) = cli.command else {
-        return tui::run(cli.case, cli.keymap.as_deref(), cli.demo);
+        return tui::run(cli.case, cli.keymap.as_deref(), cli.demo, cli.paths);
     };
     if cli.demo {
         return Err(UsageError("--demo opens the TUI: use it without a subcommand".into()).into());
