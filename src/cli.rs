@@ -8,8 +8,7 @@ use std::path::PathBuf;
 #[command(
     name = "okhunt",
     version,
-    about = "Investigate Okta System Logs from the terminal: load exports into a local case, search, hunt, pivot.",
-    args_conflicts_with_subcommands = true
+    about = "Investigate Okta System Logs from the terminal: load exports into a local case, search, hunt, pivot."
 )]
 pub struct Cli {
     /// Case directory (default: $OKHUNT_CASE, else $XDG_DATA_HOME/okhunt/cases/default).

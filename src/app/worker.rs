@@ -2,18 +2,19 @@
 //! answer tagged with its ticket so the UI can drop stale ones. The UI
 //! thread never touches the index.
 
-use super::msg::{Loaded, Msg, Request};
-use super::state::{EVENT_LIMIT, EventItem, FindingItem, IpItem};
+use super::msg::{Focus, Loaded, Msg, Request};
+use super::profile::{self, Family};
+use super::state::{CaseInfo, EVENT_LIMIT, EventItem, FindingItem, Histogram, IpItem};
 use crate::case::Case;
 use crate::hunt::correlate::IpRole;
 use crate::hunt::{self, Correlation, config::HuntConfig};
+use crate::index::document::parse_ip;
 use crate::index::stats::{self, TopRequest};
 use crate::index::{query, search};
 use crate::output::EventRow;
-use std::net::IpAddr;
 use std::sync::mpsc::{Receiver, Sender};
-use tantivy::query::{Query, TermSetQuery};
-use tantivy::{IndexReader, Term};
+use tantivy::query::{AllQuery, Query, TermSetQuery};
+use tantivy::{IndexReader, Searcher, Term};
 
 /// A request with its ticket.
 pub struct Job {
@@ -25,12 +26,17 @@ struct Worker {
     case: Case,
     reader: IndexReader,
     config: HuntConfig,
-    /// Built on the first correlated-IPs request, then kept.
+    /// Built on the first request that needs it, then kept until the
+    /// index changes.
     correlation: Option<Correlation>,
+    /// Events in the index when last looked (`None` before the first look).
+    docs: Option<u64>,
 }
 
-/// Start the worker on `case`; answers arrive on `answers` as `Msg::Loaded`.
-/// The thread ends when the job sender is dropped.
+/// Start the worker on `case`; answers arrive on `answers` as `Msg::Loaded`,
+/// preceded by a `Msg::Case` when it starts and whenever the case changed
+/// (an ingest committed) before a job. The thread ends when the job sender
+/// is dropped.
 pub fn spawn(case: Case, answers: Sender<Msg>) -> anyhow::Result<Sender<Job>> {
     let reader = case.reader()?;
     let config = hunt::config::load(&case.root).map_err(anyhow::Error::msg)?;
@@ -40,6 +46,7 @@ pub fn spawn(case: Case, answers: Sender<Msg>) -> anyhow::Result<Sender<Job>> {
         reader,
         config,
         correlation: None,
+        docs: None,
     };
     std::thread::Builder::new()
         .name("okhunt-worker".into())
@@ -48,7 +55,19 @@ pub fn spawn(case: Case, answers: Sender<Msg>) -> anyhow::Result<Sender<Job>> {
 }
 
 fn serve(worker: &mut Worker, jobs: &Receiver<Job>, answers: &Sender<Msg>) {
+    // What the case holds, before any answer.
+    if let Some(info) = worker.refresh() {
+        if answers.send(Msg::Case(info)).is_err() {
+            return;
+        }
+    }
     while let Ok(job) = jobs.recv() {
+        // An ingest beside the UI may have committed since the last job.
+        if let Some(info) = worker.refresh() {
+            if answers.send(Msg::Case(info)).is_err() {
+                return;
+            }
+        }
         let started = std::time::Instant::now();
         let result = worker.run(&job.request);
         tracing::debug!(ticket = job.ticket, ms = started.elapsed().as_millis() as u64, request = ?job.request, "job done");
@@ -65,33 +84,141 @@ fn serve(worker: &mut Worker, jobs: &Receiver<Job>, answers: &Sender<Msg>) {
     }
 }
 
+fn err(e: tantivy::TantivyError) -> String {
+    e.to_string()
+}
+
+/// The hunts' correlation layer over the whole case, built on first use and
+/// kept in `slot` until the index changes.
+fn correlation<'c>(
+    slot: &'c mut Option<Correlation>,
+    searcher: &Searcher,
+    fields: &crate::index::schema::Fields,
+    config: &HuntConfig,
+) -> Result<&'c Correlation, String> {
+    let c = match slot.take() {
+        Some(c) => c,
+        None => Correlation::build(searcher, fields, config, None, None).map_err(err)?,
+    };
+    Ok(slot.insert(c))
+}
+
 impl Worker {
+    /// See what was committed since the last look (cheap when nothing
+    /// was). When the number of events changed, what was derived from the
+    /// old index is dropped and the new case info returned.
+    fn refresh(&mut self) -> Option<CaseInfo> {
+        if let Err(e) = self.reader.reload() {
+            tracing::warn!("cannot reload the case's index: {e}");
+        }
+        let searcher = self.reader.searcher();
+        let events = searcher.num_docs();
+        if self.docs == Some(events) {
+            return None;
+        }
+        self.docs = Some(events);
+        self.correlation = None;
+        let span = profile::overview(&searcher, &AllQuery, &[])
+            .map_err(|e| tracing::warn!("cannot read the case's time span: {e}"))
+            .ok()
+            .and_then(|o| o.span);
+        Some(CaseInfo {
+            events,
+            first_ms: span.map(|s| s.0),
+            last_ms: span.map(|s| s.1),
+        })
+    }
+
     fn run(&mut self, request: &Request) -> Result<Loaded, String> {
         match request {
             Request::Findings => self.findings(),
-            Request::Events { query, range, .. } => {
-                let schema = self.case.index.schema();
-                let parsed =
-                    query::parse(&self.case.fields, &schema, query).map_err(|e| e.to_string())?;
-                let bounds = range.map(|(a, b)| {
-                    (
-                        chrono::DateTime::from_timestamp_millis(a),
-                        chrono::DateTime::from_timestamp_millis(b),
-                    )
-                });
-                let (since, until) = bounds.unwrap_or((None, None));
-                let q = query::and(parsed, query::time_range(&self.case.fields, since, until));
-                self.events(q.as_ref())
-            }
+            Request::Events {
+                query,
+                range,
+                focus,
+            } => self.events_for(query, *range, focus.as_ref()),
             Request::Uuids(uuids) => {
                 let terms = uuids
                     .iter()
                     .map(|u| Term::from_field_text(self.case.fields.uuid, u));
                 let q = TermSetQuery::new(terms);
-                self.events(&q)
+                let searcher = self.reader.searcher();
+                let (rows, total, histogram) = self.events(&searcher, &q)?;
+                Ok(Loaded::Events {
+                    rows,
+                    total,
+                    histogram,
+                    summary: None,
+                })
             }
             Request::Correlated { actor } => self.correlated(actor),
         }
+    }
+
+    /// An events view: its rows, and with a focus, its summary. A session
+    /// family (`root`) is answered for the session's rootSessionId(s).
+    fn events_for(
+        &mut self,
+        text: &str,
+        range: Option<(i64, i64)>,
+        focus: Option<&Focus>,
+    ) -> Result<Loaded, String> {
+        let searcher = self.reader.searcher();
+        let fields = &self.case.fields;
+        let bounds = range.map(|(a, b)| {
+            (
+                chrono::DateTime::from_timestamp_millis(a),
+                chrono::DateTime::from_timestamp_millis(b),
+            )
+        });
+        let (since, until) = bounds.unwrap_or((None, None));
+        let time = || query::time_range(fields, since, until);
+        let parsed = || -> Result<Box<dyn Query>, String> {
+            let schema = self.case.index.schema();
+            let q = query::parse(fields, &schema, text).map_err(|e| e.to_string())?;
+            Ok(query::and(q, time()))
+        };
+        let (q, family) = match focus {
+            Some(Focus::Session { id, root: true }) => {
+                let roots = profile::roots_of(&searcher, fields, id).map_err(err)?;
+                if roots.is_empty() {
+                    (parsed()?, Family::NoRoot)
+                } else {
+                    let terms = roots
+                        .iter()
+                        .map(|r| Term::from_field_text(fields.root_session, r));
+                    let family: Box<dyn Query> = Box::new(TermSetQuery::new(terms));
+                    (query::and(family, time()), Family::Root(roots))
+                }
+            }
+            _ => (parsed()?, Family::Single),
+        };
+        let (mut rows, total, histogram) = self.events(&searcher, q.as_ref())?;
+        let summary = match focus {
+            None => None,
+            Some(Focus::Actor(_)) => {
+                Some(profile::actor(&searcher, q.as_ref(), total).map_err(err)?)
+            }
+            Some(Focus::Session { id, .. }) => {
+                profile::mark_changes(&mut rows);
+                Some(profile::session(&searcher, q.as_ref(), total, id, &family).map_err(err)?)
+            }
+            Some(Focus::Ip(ip)) => {
+                let correlation =
+                    correlation(&mut self.correlation, &searcher, fields, &self.config)?;
+                let addr = parse_ip(ip);
+                Some(
+                    profile::ip(&searcher, fields, q.as_ref(), total, addr, correlation)
+                        .map_err(err)?,
+                )
+            }
+        };
+        Ok(Loaded::Events {
+            rows,
+            total,
+            histogram,
+            summary,
+        })
     }
 
     fn findings(&self) -> Result<Loaded, String> {
@@ -117,14 +244,17 @@ impl Worker {
         Ok(Loaded::Findings(items))
     }
 
-    fn events(&self, q: &dyn Query) -> Result<Loaded, String> {
-        let searcher = self.reader.searcher();
-        let err = |e: tantivy::TantivyError| e.to_string();
-        let total = search::count(&searcher, q).map_err(err)?;
-        let hits = search::ordered(&searcher, q, false, Some(EVENT_LIMIT)).map_err(err)?;
+    /// The oldest rows, how many matched, and all of them over time.
+    fn events(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+    ) -> Result<(Vec<EventItem>, usize, Option<Histogram>), String> {
+        let total = search::count(searcher, q).map_err(err)?;
+        let hits = search::ordered(searcher, q, false, Some(EVENT_LIMIT)).map_err(err)?;
         let mut rows = Vec::with_capacity(hits.len());
         for h in hits {
-            let json = search::source(&searcher, &self.case.fields, h.address).map_err(err)?;
+            let json = search::source(searcher, &self.case.fields, h.address).map_err(err)?;
             let uuid = serde_json::from_str::<UuidOnly>(&json)
                 .ok()
                 .and_then(|u| u.uuid)
@@ -136,44 +266,30 @@ impl Worker {
                 changed: Vec::new(),
             });
         }
-        Ok(Loaded::Events {
-            rows,
-            total,
-            histogram: None,
-            summary: None,
-        })
+        let histogram = match profile::overview(searcher, q, &[]).map_err(err)?.span {
+            Some(span) => Some(profile::histogram(searcher, q, span).map_err(err)?),
+            None => None,
+        };
+        Ok((rows, total, histogram))
     }
 
     fn correlated(&mut self, actor: &str) -> Result<Loaded, String> {
         let searcher = self.reader.searcher();
-        let err = |e: tantivy::TantivyError| e.to_string();
-        if self.correlation.is_none() {
-            let c = Correlation::build(&searcher, &self.case.fields, &self.config, None, None)
-                .map_err(err)?;
-            self.correlation = Some(c);
-        }
-        let text = format!("actor:{}", super::nav::quote(actor));
-        let schema = self.case.index.schema();
-        let q = query::parse(&self.case.fields, &schema, &text).map_err(|e| e.to_string())?;
+        let fields = &self.case.fields;
+        let correlation = correlation(&mut self.correlation, &searcher, fields, &self.config)?;
+        let q = profile::term(fields.actor, actor);
         let request = [TopRequest::new("ip", 200).timed().with("country")];
-        let counted = stats::top(&searcher, q.as_ref(), &request).map_err(err)?;
-        let correlation = self.correlation.as_ref();
+        let counted = stats::top(&searcher, &q, &request).map_err(err)?;
+        let overlaps =
+            profile::overlaps_dominant(&searcher, fields, actor, correlation).map_err(err)?;
         let rows = counted
             .into_iter()
             .next()
             .unwrap_or_default()
             .into_iter()
             .map(|c| {
-                let role = c
-                    .value
-                    .parse::<IpAddr>()
-                    .ok()
-                    .map(|ip| match ip {
-                        IpAddr::V4(v4) => v4.to_ipv6_mapped(),
-                        IpAddr::V6(v6) => v6,
-                    })
-                    .zip(correlation)
-                    .map_or(IpRole::Other, |(ip, c)| c.role_of(Some(actor), ip));
+                let ip = parse_ip(&c.value);
+                let role = ip.map_or(IpRole::Other, |ip| correlation.role_of(Some(actor), ip));
                 IpItem {
                     ip: c.value,
                     country: c.with.unwrap_or_default(),
@@ -181,7 +297,7 @@ impl Worker {
                     first_ms: c.first_seen_ms,
                     last_ms: c.last_seen_ms,
                     role: role_name(role).to_string(),
-                    overlaps_dominant: None,
+                    overlaps_dominant: overlaps.get(ip),
                 }
             })
             .collect();
