@@ -69,6 +69,18 @@ impl CaseMeta {
     pub fn next_batch(&self) -> u64 {
         self.ingests.iter().map(|i| i.batch).max().unwrap_or(0) + 1
     }
+
+    /// The newest batch whose events are all in the index. The newest
+    /// batch may still be being written (by another process, or by an
+    /// ingest beside the TUI); one that was killed stays unfinished until
+    /// a later batch supersedes it.
+    pub fn settled_batch(&self) -> u64 {
+        match self.ingests.iter().max_by_key(|i| i.batch) {
+            Some(last) if last.finished.is_none() => last.batch.saturating_sub(1),
+            Some(last) => last.batch,
+            None => 0,
+        }
+    }
 }
 
 /// An opened case.
@@ -129,6 +141,18 @@ impl Case {
         };
         case.save_meta()?;
         Ok(case)
+    }
+
+    /// Read case.json again: another process (or thread) may have ingested
+    /// since this case was opened.
+    pub fn reload_meta(&mut self) -> Result<(), CaseError> {
+        let meta_path = self.root.join(META_FILE);
+        let text = fs::read_to_string(&meta_path)?;
+        self.meta = serde_json::from_str(&text).map_err(|e| CaseError::BadMeta {
+            path: meta_path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Ok(())
     }
 
     /// Open an existing case; a missing one is an error that says how to make it.
@@ -236,6 +260,32 @@ pub fn private_file(path: &Path) -> std::io::Result<fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_being_written_is_not_settled() {
+        let record = |batch, done: bool| IngestRecord {
+            batch,
+            started: Utc::now(),
+            finished: done.then(Utc::now),
+            sources: Vec::new(),
+            read: 0,
+            added: 0,
+            duplicates: 0,
+            skipped: 0,
+        };
+        let mut meta = CaseMeta {
+            schema_version: SCHEMA_VERSION,
+            created: Utc::now(),
+            ingests: Vec::new(),
+        };
+        assert_eq!(meta.settled_batch(), 0);
+        meta.ingests.push(record(1, true));
+        assert_eq!(meta.settled_batch(), 1);
+        meta.ingests.push(record(2, false));
+        assert_eq!(meta.settled_batch(), 1, "batch 2 is still being written");
+        meta.ingests.push(record(3, true));
+        assert_eq!(meta.settled_batch(), 3, "a killed batch 2 is superseded");
+    }
 
     #[test]
     fn creates_private_case_and_reopens() {

@@ -108,6 +108,10 @@ impl Worker {
     /// was). When the number of events changed, what was derived from the
     /// old index is dropped and the new case info returned.
     fn refresh(&mut self) -> Option<CaseInfo> {
+        // The meta first: what it says is finished is then surely visible.
+        if let Err(e) = self.case.reload_meta() {
+            tracing::warn!("cannot read the case's meta: {e}");
+        }
         if let Err(e) = self.reader.reload() {
             tracing::warn!("cannot reload the case's index: {e}");
         }

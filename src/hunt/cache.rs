@@ -118,7 +118,9 @@ pub fn findings(
     searcher: &Searcher,
     config: &HuntConfig,
 ) -> tantivy::Result<(Vec<Finding>, Freshness)> {
-    let latest = case.meta.next_batch().saturating_sub(1);
+    // Only batches fully written count as seen: findings over a batch still
+    // being written are found again when it is done.
+    let latest = case.meta.settled_batch();
     let stored = load(case).filter(|s| s.version == HUNTS_VERSION && s.config == *config);
     let Some(stored) = stored else {
         let all = super::run(searcher, &case.fields, config, &[], None, None)?;
