@@ -45,6 +45,8 @@ pub enum Command {
     Hunt(HuntArgs),
     /// Write a deterministic synthetic Okta tenant as NDJSON.
     Generate(GenerateArgs),
+    /// Pull events from the Okta System Log API into the case (resumable).
+    Fetch(FetchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -155,4 +157,50 @@ pub struct GenerateArgs {
     /// Output file (default: stdout). A name ending in .gz is gzip-compressed.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// `okhunt fetch`. The token is read from OKTA_API_TOKEN (SSWS),
+/// OKTA_ACCESS_TOKEN (Bearer) or --token-file, never from the command line.
+#[derive(Args, Debug)]
+pub struct FetchArgs {
+    /// The org: https://ORG.okta.com (plain http:// only for loopback addresses).
+    #[arg(long, value_name = "URL")]
+    pub org: String,
+    /// Start here (7d, 36h, 2022-01-16, RFC 3339). Default: where the last
+    /// fetch of this org and filter stopped, less a short overlap; else 7 days ago.
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// End here, exclusive: a bounded pull. Without it the pull runs up to
+    /// now and saves where it stopped.
+    #[arg(long, value_name = "T", conflicts_with = "follow")]
+    pub until: Option<String>,
+    /// Okta filter expression, e.g. 'eventType eq "user.session.start"'.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Keywords the events must contain (Okta's q parameter).
+    #[arg(long, value_name = "WORDS")]
+    pub query: Option<String>,
+    /// After catching up, keep polling for new events until Ctrl-C.
+    #[arg(long)]
+    pub follow: bool,
+    /// Seconds between polls with --follow.
+    #[arg(long, value_name = "SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+    /// At most N requests per minute, to leave the tenant's rate limit to
+    /// its other integrations.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_rate: Option<u32>,
+    /// Read the token from FILE (mode 0600; a bare API token, a JWT access
+    /// token, or either prefixed SSWS / Bearer).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// First retry backoff in milliseconds (tests).
+    #[arg(long, hide = true, env = "OKHUNT_FETCH_BACKOFF_MS", value_name = "MS")]
+    pub backoff_ms: Option<u64>,
+    /// Read timeout in milliseconds (tests).
+    #[arg(long, hide = true, env = "OKHUNT_FETCH_TIMEOUT_MS", value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+    /// Tries of one URL before giving up (tests).
+    #[arg(long, hide = true, env = "OKHUNT_FETCH_ATTEMPTS", value_name = "N")]
+    pub attempts: Option<u32>,
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod case;
 pub mod cli;
 pub mod commands;
+pub mod fetch;
 pub mod generate;
 pub mod hunt;
 pub mod index;

@@ -3,6 +3,7 @@
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
 
+pub mod fetch;
 pub mod generate;
 pub mod hunt;
 pub mod ingest;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&case_dir, &args),
         Command::Hunt(args) => hunt::run(&case_dir, &args),
         Command::Generate(args) => generate::run(&args),
+        Command::Fetch(args) => fetch::run(&case_dir, &args),
     }
 }
 
