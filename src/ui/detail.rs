@@ -1,5 +1,5 @@
 //! The detail of one event: its original JSON, pretty-printed, escaped,
-//! scrollable; nothing hidden.
+//! scrollable; nothing hidden. Lines containing the find text stand out.
 
 use super::text::cut;
 use super::theme::Theme;
@@ -8,10 +8,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+/// Draw `lines` from `offset`, those containing `find` (any case)
+/// highlighted.
 pub fn render_lines(
     title: &str,
     lines: &[String],
     offset: usize,
+    find: Option<&str>,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
@@ -28,11 +31,18 @@ pub fn render_lines(
         ))
         .style(theme.header()),
     );
+    let needle = find.map(str::to_lowercase);
     let shown: Vec<Line> = lines
         .iter()
         .skip(offset)
         .take(height)
-        .map(|l| json_line(&cut(l, width), theme))
+        .map(|l| {
+            let line = json_line(&cut(l, width), theme);
+            match &needle {
+                Some(n) if l.to_lowercase().contains(n.as_str()) => line.style(theme.found()),
+                _ => line,
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }

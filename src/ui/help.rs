@@ -17,7 +17,9 @@ pub fn render(state: &AppState, keymap: &Keymap, theme: &Theme, frame: &mut Fram
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
-    let width = area.width.min(76);
+    // Centred on a wide screen; the whole width on a narrow one, so the
+    // view behind does not show at its edges.
+    let width = if area.width >= 90 { 76 } else { area.width };
     let height = area.height;
     let popup = Rect {
         x: area.x + (area.width - width) / 2,

@@ -8,62 +8,68 @@ mod correlated;
 mod detail;
 mod events;
 mod findings;
+mod gauge;
 mod help;
+mod histogram;
+pub mod layout;
+mod prompt;
 mod statusbar;
+mod summary;
 mod table;
 pub mod text;
 mod theme;
+mod title;
 
 use crate::app::state::{AppState, Rows};
 use crate::keymap::Keymap;
+pub use layout::table_rows;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 pub use theme::Theme;
 
 /// Draw the whole screen.
 pub fn render(state: &AppState, keymap: &Keymap, frame: &mut Frame) {
     let theme = Theme::new(state.color);
-    let prompt_lines = match &state.prompt {
-        Some(p) if p.error.is_some() => 2,
-        Some(_) => 1,
-        None => 0,
-    };
-    let [crumb, body, prompt, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(prompt_lines),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
-    breadcrumb::render(state, &theme, frame, crumb);
-    render_view(state, &theme, frame, body);
-    if state.prompt.is_some() {
-        statusbar::render_prompt(state, &theme, frame, prompt);
+    let area = frame.area();
+    let screen = layout::screen(state, area);
+    breadcrumb::render(state, &theme, frame, screen.crumb);
+    if let Some(ingest) = &state.ingest {
+        gauge::render(ingest, &theme, frame, screen.gauge);
     }
-    statusbar::render(state, keymap, &theme, frame, status);
+    render_view(state, &theme, frame, screen.body, area.height);
+    prompt::render(state, &theme, frame, screen.prompt);
+    statusbar::render(state, keymap, &theme, frame, screen.status);
     if state.help.is_some() {
-        help::render(state, keymap, &theme, frame, body);
+        help::render(state, keymap, &theme, frame, screen.body);
     }
 }
 
-fn render_view(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn render_view(state: &AppState, theme: &Theme, frame: &mut Frame, body: Rect, rows: u16) {
     let view = state.top();
+    let areas = layout::view_areas(state, view, body, rows);
+    if let Some(s) = &view.summary {
+        summary::render(s, theme, frame, areas.summary);
+    }
+    if let Some(h) = &view.histogram {
+        histogram::render(h, theme, frame, areas.histogram);
+    }
+    let find = state.find.as_deref();
     match &view.rows {
-        Rows::Findings(rows) => findings::render(view, rows, theme, frame, area),
-        Rows::Events(rows) if state.detail_pane => {
-            let [top, bottom] =
-                Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
-                    .areas(area);
-            events::render(view, rows, theme, frame, top);
-            if let Some(e) = rows.get(view.cursor) {
+        Rows::Findings(rows) => findings::render(state, rows, theme, frame, areas.table),
+        Rows::Events(rows) => {
+            events::render(state, rows, theme, frame, areas.table);
+            if let (Some(pane), Some(e)) = (areas.pane, rows.get(view.cursor)) {
                 let lines = crate::app::nav::pretty_lines(&e.json);
-                detail::render_lines("detail", &lines, 0, theme, frame, bottom);
+                detail::render_lines("detail", &lines, 0, find, theme, frame, pane);
             }
         }
-        Rows::Events(rows) => events::render(view, rows, theme, frame, area),
-        Rows::Ips(rows) => correlated::render(view, rows, theme, frame, area),
+        Rows::Ips(rows) => correlated::render(state, rows, theme, frame, areas.table),
         Rows::Lines(lines) => {
-            detail::render_lines(&view.title, lines, view.offset, theme, frame, area)
+            let mut title = view.title.clone();
+            if let Some(f) = &view.filter {
+                title = format!("{title} · filter \"{f}\"");
+            }
+            detail::render_lines(&title, lines, view.offset, find, theme, frame, areas.table)
         }
     }
 }

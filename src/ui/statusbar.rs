@@ -1,7 +1,8 @@
-//! The bottom lines: the query prompt (with its error) and the status bar
-//! (spinner, message, the main keys of this view from the keymap).
+//! The bottom line: spinner, message, the main keys of this view from the
+//! keymap.
 
-use super::text::{cut, cut_left};
+use super::gauge;
+use super::text::cut;
 use super::theme::Theme;
 use crate::app::state::AppState;
 use crate::keymap::Keymap;
@@ -24,7 +25,13 @@ pub fn render(state: &AppState, keymap: &Keymap, theme: &Theme, frame: &mut Fram
         used += s.chars().count();
         spans.push(Span::styled(s, theme.header()));
     }
-    if let Some(msg) = &state.status {
+    // An ended ingest's result is already on the ingest line.
+    let shown_above = state.ingest.as_ref().and_then(gauge::done_text);
+    if let Some(msg) = state
+        .status
+        .as_ref()
+        .filter(|m| Some(*m) != shown_above.as_ref())
+    {
         let s = format!("{}  ", cut(msg, width.saturating_sub(used)));
         used += s.chars().count();
         spans.push(Span::styled(s, theme.error()));
@@ -35,29 +42,4 @@ pub fn render(state: &AppState, keymap: &Keymap, theme: &Theme, frame: &mut Fram
         theme.dim(),
     ));
     frame.render_widget(Line::from(spans), area);
-}
-
-pub fn render_prompt(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(prompt) = &state.prompt else {
-        return;
-    };
-    let width = usize::from(area.width);
-    let checking = if prompt.ticket.is_some() {
-        "  (searching…)"
-    } else {
-        ""
-    };
-    let line = format!(
-        "/{}█{checking}",
-        cut_left(&prompt.text, width.saturating_sub(3))
-    );
-    let mut top = area;
-    top.height = 1;
-    frame.render_widget(Line::from(line), top);
-    if let Some(err) = &prompt.error {
-        let mut below = area;
-        below.y += 1;
-        below.height = 1;
-        frame.render_widget(Line::from(cut(err, width)).style(theme.error()), below);
-    }
 }

@@ -1,38 +1,66 @@
 //! The one table every list view draws: a titled border, a header, and
-//! only the rows on screen (built on demand), the cursor row reversed.
+//! only the rows on screen (built on demand); rows containing the find
+//! text (`n`/`N`) bold and underlined, the cursor row reversed.
 
-use super::columns::{Col, widths};
+use super::columns::{Col, keep, widths};
+use super::text::cut;
 use super::theme::Theme;
-use crate::app::state::View;
+use crate::app::filter;
+use crate::app::state::{AppState, View};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
-#[allow(clippy::too_many_arguments)] // one call shape for every list view
-/// Draw `len` rows of `view`; `row(i, widths)` builds row `i`'s cells.
+/// One row as a view builds it: its cells and its own style.
+pub struct Built {
+    pub cells: Vec<Cell<'static>>,
+    pub style: Style,
+}
+
+impl From<Vec<Cell<'static>>> for Built {
+    fn from(cells: Vec<Cell<'static>>) -> Built {
+        Built {
+            cells,
+            style: Style::new(),
+        }
+    }
+}
+
+/// Draw the top view's rows; `row(i, widths)` builds row `i`, one cell
+/// per column of `cols` (a column left out for room has width 0, and its
+/// cell is dropped).
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,
-    view: &View,
+    state: &AppState,
     title: String,
     cols: &[Col],
-    len: usize,
-    row: impl Fn(usize, &[u16]) -> Vec<Cell<'static>>,
+    row: impl Fn(usize, &[u16]) -> Built,
 ) {
+    let view = state.top();
+    let len = view.rows.len();
     let block = Block::new()
         .borders(Borders::ALL)
         .title(Line::from(title).style(theme.header()));
     let inner = block.inner(area);
-    let w = widths(cols, inner.width);
+    let kept = keep(cols, inner.width);
+    let shown: Vec<Col> = cols
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| *c)
+        .collect();
+    let mut shown_w = widths(&shown, inner.width).into_iter();
+    let w: Vec<u16> = kept
+        .iter()
+        .map(|&k| if k { shown_w.next().unwrap_or(0) } else { 0 })
+        .collect();
     let visible = usize::from(inner.height.saturating_sub(1));
     if len == 0 {
-        let text = if view.loading {
-            "loading…"
-        } else {
-            "nothing here"
-        };
+        let text = empty_text(view, usize::from(inner.width));
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     }
@@ -42,25 +70,50 @@ pub fn draw(
     if view.cursor >= offset + visible.max(1) {
         offset = view.cursor + 1 - visible.max(1);
     }
+    let needle = state.find.as_ref().map(|f| f.to_lowercase());
     let rows: Vec<Row> = (offset..len.min(offset + visible))
         .map(|i| {
-            let r = Row::new(row(i, &w));
-            if i == view.cursor {
-                r.style(theme.selected())
-            } else {
-                r
+            let built = row(i, &w);
+            let mut style = built.style;
+            if needle
+                .as_deref()
+                .is_some_and(|n| filter::matches(&view.rows, i, n))
+            {
+                style = style.patch(theme.found());
             }
+            if i == view.cursor {
+                style = style.patch(theme.selected());
+            }
+            let cells = built.cells.into_iter().zip(&kept).filter(|(_, k)| **k);
+            Row::new(cells.map(|(c, _)| c)).style(style)
         })
         .collect();
     let header = Row::new(
         cols.iter()
             .zip(&w)
-            .map(|(c, &cw)| Cell::from(super::text::cell(c.title, cw))),
+            .zip(&kept)
+            .filter(|(_, k)| **k)
+            .map(|((c, &cw), _)| Cell::from(super::text::cell(c.title, cw))),
     )
     .style(theme.header());
-    let table = Table::new(rows, w.iter().map(|&x| Constraint::Length(x)))
+    let lengths = w
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| **k)
+        .map(|(&x, _)| Constraint::Length(x));
+    let table = Table::new(rows, lengths)
         .header(header)
         .column_spacing(1)
         .block(block);
     frame.render_widget(table, area);
+}
+
+fn empty_text(view: &View, width: usize) -> String {
+    if view.loading {
+        "loading…".into()
+    } else if let Some(f) = &view.filter {
+        format!("no row contains \"{}\"", cut(f, width.saturating_sub(20)))
+    } else {
+        "nothing here".into()
+    }
 }
