@@ -25,8 +25,26 @@ pub struct Cli {
 
     /// Files or directories to ingest into the case while the TUI opens
     /// (plain or gzip, any shape `okhunt ingest` reads).
-    #[arg(value_name = "PATH", conflicts_with = "demo")]
+    #[arg(value_name = "PATH", conflicts_with_all = ["demo", "follow"])]
     pub paths: Vec<PathBuf>,
+
+    /// With --follow: the org whose System Log the TUI tails live
+    /// (token as for `okhunt fetch`).
+    #[arg(long, value_name = "URL", requires = "follow")]
+    pub org: Option<String>,
+
+    /// Tail the org's System Log live in the TUI: catch up from where the
+    /// last fetch stopped, then poll every --interval seconds.
+    #[arg(long, requires = "org", conflicts_with = "demo")]
+    pub follow: bool,
+
+    /// Seconds between polls of the live tail.
+    #[arg(long, value_name = "SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+
+    /// Read the Okta token from FILE (mode 0600) for the live tail.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 
     /// Without a subcommand, okhunt opens the investigator TUI on the case.
     #[command(subcommand)]

@@ -12,6 +12,7 @@ pub mod profile;
 pub mod range;
 pub mod run;
 pub mod state;
+pub mod tail_job;
 pub mod update;
 pub mod worker;
 

@@ -66,11 +66,15 @@ pub enum Msg {
     /// What the case holds (sent by the worker when it starts and after
     /// the index changed).
     Case(CaseInfo),
+    /// The terminal cannot be read any more: quit (the reason is logged).
+    TerminalLost(String),
     /// Time passes (drives the spinner while busy).
     Tick,
     /// How an ingest started with the TUI is going (sent on every tick
     /// while it runs, and once when it ends).
     Ingest(IngestStatus),
+    /// A live tail of the org polled (or stopped).
+    Tail(TailStatus),
 }
 
 /// An ingest running beside the UI, as the status bar shows it.
@@ -84,6 +88,24 @@ pub struct IngestStatus {
     pub events: u64,
     /// Set once it has ended: its summary line, or why it failed.
     pub done: Option<Result<String, String>>,
+}
+
+/// A live tail of the org's System Log beside the UI.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TailStatus {
+    /// The org's host name.
+    pub org: String,
+    pub every_secs: u64,
+    /// When the last poll ended (ms since the epoch); `None` while the
+    /// first catch-up runs.
+    pub last_poll_ms: Option<i64>,
+    /// Events the last poll added.
+    pub new: u64,
+    /// Events added since the tail started.
+    pub added: u64,
+    /// False once it stopped (with `error` saying why).
+    pub running: bool,
+    pub error: Option<String>,
 }
 
 /// What `update` asks the outside world to do.

@@ -7,26 +7,41 @@ use super::state::AppState;
 use super::update::update;
 use super::worker::{self, Job};
 use crate::case::Case;
+use crate::fetch::FetchConfig;
 use crate::keymap::{Key, Keymap};
 use ratatui::crossterm::event::{self, Event};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 /// How long to wait for input before a spinner tick.
 const TICK: Duration = Duration::from_millis(100);
 
+/// How long the input thread waits in one poll (it notices the app is gone
+/// after at most this).
+const INPUT_POLL: Duration = Duration::from_millis(250);
+
 /// How often the ingest gauge is refreshed.
 const INGEST_POLL: Duration = Duration::from_millis(250);
 
 /// Run the TUI on an opened case until the user quits, ingesting `paths`
-/// into it meanwhile. The keymap is already validated: nothing here fails
-/// before the terminal is restored.
-pub fn run(case: Case, keymap: &Keymap, paths: Vec<PathBuf>) -> anyhow::Result<()> {
+/// into it meanwhile, or tailing an org's System Log into it. The keymap
+/// is already validated: nothing here fails before the terminal is
+/// restored.
+pub fn run(
+    case: Case,
+    keymap: &Keymap,
+    paths: Vec<PathBuf>,
+    tail: Option<(FetchConfig, Duration)>,
+) -> anyhow::Result<()> {
     let (answers_tx, answers) = mpsc::channel();
     let root = case.root.clone();
+    if let Some((cfg, every)) = tail {
+        super::tail_job::start(cfg, root.clone(), every, answers_tx.clone());
+    }
     let mut ingest = (!paths.is_empty()).then(|| IngestJob::start(root, paths, answers_tx.clone()));
+    spawn_input(answers_tx.clone())?;
     let jobs = worker::spawn(case, answers_tx)?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut terminal = ratatui::init();
@@ -57,33 +72,67 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut polled = Instant::now();
+    let mut ticked = Instant::now();
     while !state.quit {
         if dirty {
             terminal.draw(|f| crate::ui::render(state, keymap, f))?;
+            state.drawn_rows = Some(crate::ui::table_rows(state));
             dirty = false;
         }
-        // Wait for a key (or a tick), then take everything pending.
+        // Keys and answers arrive on one channel, so neither waits for the
+        // other: a worker's answer is drawn the moment it comes.
         let mut msgs = Vec::new();
-        if event::poll(TICK)? {
-            while event::poll(Duration::ZERO)? {
-                if let Some(m) = terminal_msg(event::read()?) {
-                    msgs.push(m);
-                }
-            }
-        } else if state.busy() {
+        match answers.recv_timeout(TICK) {
+            Ok(m) => msgs.push(m),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        msgs.extend(answers.try_iter());
+        if state.busy() && ticked.elapsed() >= TICK {
+            ticked = Instant::now();
             msgs.push(Msg::Tick);
         }
         if let Some(job) = ingest.as_mut().filter(|_| polled.elapsed() >= INGEST_POLL) {
             polled = Instant::now();
             msgs.extend(job.poll(state.ingest.as_ref()));
         }
-        msgs.extend(answers.try_iter());
         for msg in msgs {
             let effects = update(state, msg, keymap);
             run_effects(effects, jobs, state);
             dirty = true;
         }
     }
+    Ok(())
+}
+
+/// Read the terminal on a thread of its own, into the loop's channel. It
+/// ends when the loop is gone (or the terminal is: then the app quits).
+fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("okhunt-input".into())
+        .spawn(move || {
+            loop {
+                let read = event::poll(INPUT_POLL).and_then(|ready| {
+                    if ready {
+                        event::read().map(terminal_msg)
+                    } else {
+                        Ok(None)
+                    }
+                });
+                let msg = match read {
+                    Ok(Some(m)) => m,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        tracing::warn!("the terminal cannot be read: {e}");
+                        Msg::TerminalLost(e.to_string())
+                    }
+                };
+                let lost = matches!(msg, Msg::TerminalLost(_));
+                if tx.send(msg).is_err() || lost {
+                    return;
+                }
+            }
+        })?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The app state: plain data, no widgets, no handles. `ui` draws it,
 //! `update` changes it.
 
-use super::msg::{Focus, IngestStatus, Request};
+use super::msg::{Focus, IngestStatus, Request, TailStatus};
 use crate::keymap::{Context, Key};
 use crate::output::EventRow;
 
@@ -256,6 +256,9 @@ pub struct AppState {
     pub spinner: usize,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
+    /// Table rows the last frame drew (headers and histograms take some),
+    /// set by the loop after drawing; paging moves by this much.
+    pub drawn_rows: Option<usize>,
     /// The time range events views are limited to (`T`).
     pub range: Option<TimeRange>,
     /// The last filter text: `n`/`N` jump to rows containing it in any
@@ -263,6 +266,8 @@ pub struct AppState {
     pub find: Option<String>,
     /// An ingest started with the TUI (`okhunt PATH...`).
     pub ingest: Option<IngestStatus>,
+    /// A live tail of the org (`okhunt --org URL --follow`).
+    pub tail: Option<TailStatus>,
     /// What the case holds: events, and the first and last `published`
     /// (ms). Relative time ranges (`7d`) count back from the last event,
     /// so they mean the same on an exported case months later.
@@ -290,9 +295,11 @@ impl AppState {
             status: None,
             spinner: 0,
             size,
+            drawn_rows: None,
             range: None,
             find: None,
             ingest: None,
+            tail: None,
             case: CaseInfo::default(),
             color,
             quit: false,
@@ -342,6 +349,9 @@ impl AppState {
     /// Table rows that fit on screen: the size minus breadcrumb, status,
     /// borders and header (and half when the detail pane is open).
     pub fn page(&self) -> usize {
+        if let Some(rows) = self.drawn_rows {
+            return rows.max(1);
+        }
         let body = usize::from(self.size.1).saturating_sub(5).max(1);
         if self.detail_pane && matches!(self.top().rows, Rows::Events(_)) {
             (body / 2).max(1)

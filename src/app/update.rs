@@ -3,7 +3,7 @@
 
 use super::filter;
 use super::msg::{Effect, Loaded, Msg};
-use super::msg::{Focus, IngestStatus, Request};
+use super::msg::{Focus, IngestStatus, Request, TailStatus};
 use super::nav::{self, Opened};
 use super::range;
 use super::state::{AppState, Prompt, PromptKind, Rows, View};
@@ -23,6 +23,8 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Ingest(status) => on_ingest(state, status),
+        Msg::Tail(status) => on_tail(state, status),
+        Msg::TerminalLost(_) => vec![Effect::Quit],
         Msg::Tick => {
             if state.busy() {
                 state.spinner = state.spinner.wrapping_add(1);
@@ -197,6 +199,25 @@ fn apply_filter(view: &mut View, text: Option<&str>) {
         .and_then(|s| (0..len).find(|&i| filter::row_text(&view.rows, i).as_ref() == Some(&s)))
         .unwrap_or(0);
     view.offset = view.offset.min(view.cursor);
+}
+
+/// The live tail polled: new events make every view stale, and the one on
+/// screen is loaded again at once (a timeline grows at its end, the
+/// findings re-run over what is new).
+fn on_tail(state: &mut AppState, status: TailStatus) -> Vec<Effect> {
+    let new = status.new;
+    state.tail = Some(status);
+    if new == 0 {
+        return Vec::new();
+    }
+    for v in &mut state.views {
+        v.stale = true;
+    }
+    if let Some(i) = &mut state.incoming {
+        i.view.stale = true;
+        return Vec::new();
+    }
+    reload_if_stale(state)
 }
 
 /// An ingest started with the TUI moved on; when it ends, every view is

@@ -12,7 +12,7 @@ use crate::index::document::parse_ip;
 use crate::index::stats::{self, TopRequest};
 use crate::index::{query, search};
 use crate::output::EventRow;
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use tantivy::query::{AllQuery, Query, TermSetQuery};
 use tantivy::{IndexReader, Searcher, Term};
 
@@ -61,7 +61,24 @@ fn serve(worker: &mut Worker, jobs: &Receiver<Job>, answers: &Sender<Msg>) {
             return;
         }
     }
-    while let Ok(job) = jobs.recv() {
+    let mut served = false;
+    loop {
+        let job = match jobs.try_recv() {
+            Ok(job) => job,
+            Err(TryRecvError::Disconnected) => return,
+            Err(TryRecvError::Empty) => {
+                // Idle after the first answer (the findings are on screen):
+                // build what the IP pivots need now, not on the first `i` or
+                // `c` (a second on a million events).
+                if served {
+                    worker.warm_up();
+                }
+                match jobs.recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                }
+            }
+        };
         // An ingest beside the UI may have committed since the last job.
         if let Some(info) = worker.refresh() {
             if answers.send(Msg::Case(info)).is_err() {
@@ -81,6 +98,7 @@ fn serve(worker: &mut Worker, jobs: &Receiver<Job>, answers: &Sender<Msg>) {
         if answers.send(msg).is_err() {
             return; // the UI is gone
         }
+        served = true;
     }
 }
 
@@ -104,6 +122,28 @@ fn correlation<'c>(
 }
 
 impl Worker {
+    /// Build the correlation while nothing is asked (after the findings
+    /// are shown, or after an ingest changed the case).
+    fn warm_up(&mut self) {
+        if self.correlation.is_some() || self.docs.is_none_or(|d| d == 0) {
+            return;
+        }
+        let started = std::time::Instant::now();
+        let searcher = self.reader.searcher();
+        match correlation(
+            &mut self.correlation,
+            &searcher,
+            &self.case.fields,
+            &self.config,
+        ) {
+            Ok(_) => tracing::debug!(
+                ms = started.elapsed().as_millis() as u64,
+                "correlation built"
+            ),
+            Err(e) => tracing::info!("cannot build the correlation: {e}"),
+        }
+    }
+
     /// See what was committed since the last look (cheap when nothing
     /// was). When the number of events changed, what was derived from the
     /// old index is dropped and the new case info returned.

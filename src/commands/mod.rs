@@ -19,7 +19,12 @@ pub struct UsageError(pub String);
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let Some(command) = cli.command else {
-        return tui::run(cli.case, cli.keymap.as_deref(), cli.demo, cli.paths);
+        let tail = cli.org.map(|org| tui::Tail {
+            org,
+            every: std::time::Duration::from_secs(cli.interval),
+            token_file: cli.token_file,
+        });
+        return tui::run(cli.case, cli.keymap.as_deref(), cli.demo, cli.paths, tail);
     };
     if cli.demo {
         return Err(UsageError("--demo opens the TUI: use it without a subcommand".into()).into());

@@ -4,29 +4,66 @@
 
 use super::UsageError;
 use crate::case::Case;
+use crate::cli::FetchArgs;
+use crate::fetch::FetchConfig;
 use crate::keymap::Keymap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// `--org URL --follow`: the live tail to run beside the TUI.
+pub struct Tail {
+    pub org: String,
+    pub every: Duration,
+    pub token_file: Option<PathBuf>,
+}
 
 pub fn run(
     case: Option<PathBuf>,
     keymap: Option<&Path>,
     demo: bool,
     paths: Vec<PathBuf>,
+    tail: Option<Tail>,
 ) -> anyhow::Result<ExitCode> {
     let keymap = Keymap::load(keymap).map_err(|e| UsageError(e.to_string()))?;
     check_paths(&paths)?;
+    let root = crate::case::resolve(case);
+    // The org, token and start are checked before the screen is taken.
+    let tail = match tail {
+        Some(t) => Some((fetch_config(&root, &t)?, t.every)),
+        None => None,
+    };
     let case = if demo {
         crate::app::demo::open_demo()?
-    } else if paths.is_empty() {
-        Case::open(&crate::case::resolve(case))?
+    } else if paths.is_empty() && tail.is_none() {
+        Case::open(&root)?
     } else {
-        // Paths to load: a new case is fine.
-        Case::open_or_create(&crate::case::resolve(case))?
+        // Events to load: a new case is fine.
+        Case::open_or_create(&root)?
     };
-    tracing::info!(case = %case.root.display(), paths = paths.len(), "tui start");
-    crate::app::run::run(case, &keymap, paths)?;
+    tracing::info!(case = %case.root.display(), paths = paths.len(), tail = tail.is_some(), "tui start");
+    crate::app::run::run(case, &keymap, paths, tail)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The pull a live tail starts with, as `okhunt fetch --org URL` would
+/// make it: from where the last fetch of the org stopped.
+fn fetch_config(root: &Path, tail: &Tail) -> anyhow::Result<FetchConfig> {
+    let args = FetchArgs {
+        org: tail.org.clone(),
+        since: None,
+        until: None,
+        filter: None,
+        query: None,
+        follow: true,
+        interval: tail.every.as_secs(),
+        max_rate: None,
+        token_file: tail.token_file.clone(),
+        backoff_ms: None,
+        timeout_ms: None,
+        attempts: None,
+    };
+    super::fetch::config(root, &args)
 }
 
 /// Paths to ingest must exist, and stdin cannot be one: the TUI reads the

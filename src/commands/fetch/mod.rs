@@ -88,7 +88,7 @@ pub fn run(case_dir: &Path, args: &FetchArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Check the arguments and decide where the pull starts.
-fn config(case_dir: &Path, args: &FetchArgs) -> anyhow::Result<FetchConfig> {
+pub(crate) fn config(case_dir: &Path, args: &FetchArgs) -> anyhow::Result<FetchConfig> {
     let org = Org::parse(&args.org).map_err(UsageError)?;
     let token = Token::resolve(args.token_file.as_deref()).map_err(UsageError)?;
     let (since, until) = time_bounds(args.since.as_deref(), args.until.as_deref())?;
