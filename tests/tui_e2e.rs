@@ -1,142 +1,64 @@
-//! The real binary in a pseudo-terminal (portable-pty + vt100): open a
-//! finding, pivot to the actor and its correlated IPs, go back, search with
-//! a bad query then a good one, quit; the terminal is restored.
+//! The real binary in a pseudo-terminal (portable-pty + vt100) on the demo
+//! case: open a finding, pivot to the actor, the session, an IP and the
+//! correlated IPs, go back, search with a bad query then a good one, filter,
+//! set a time range, ingest paths given on the command line; quit, and the
+//! terminal is restored.
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
+mod pty;
+
+use pty::{BIN, Tui, crumbs, top};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-/// Generous: a 2-core CI machine may be compiling at the same time.
-const TIMEOUT: Duration = Duration::from_secs(60);
-const POLL: Duration = Duration::from_millis(50);
-const BIN: &str = env!("CARGO_BIN_EXE_okhunt");
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/demo.ndjson.gz");
+const MALFORMED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/malformed");
 
-struct Tui {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
+/// A case holding the demo tenant, ingested with the CLI.
+fn demo_case(tmp: &Path) -> String {
+    let case = tmp.join("case");
+    let out = std::process::Command::new(BIN)
+        .args(["ingest", "--case"])
+        .arg(&case)
+        .arg(DEMO)
+        .env("XDG_STATE_HOME", tmp.join("state"))
+        .output()
+        .expect("ingest");
+    assert!(out.status.success(), "{out:?}");
+    case.to_str().expect("utf-8 path").to_string()
 }
 
-impl Tui {
-    fn spawn(args: &[&str], home: &Path) -> Tui {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        cmd.env_remove("OKHUNT_CASE");
-        for var in [
-            "HOME",
-            "XDG_STATE_HOME",
-            "XDG_CACHE_HOME",
-            "XDG_CONFIG_HOME",
-        ] {
-            let dir = home.join(var.to_lowercase());
-            std::fs::create_dir_all(&dir).expect("mkdir");
-            cmd.env(var, dir);
-        }
-        cmd.cwd(home);
-        let child = pty.slave.spawn_command(cmd).expect("spawn okhunt");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let writer = pty.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
-        let sink = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let _master = pty.master; // keep the pty open while reading
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().expect("parser").process(&buf[..n]);
-            }
-        });
-        Tui {
-            parser,
-            writer,
-            child,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("parser").screen().contents()
-    }
-
-    fn top_line(&self) -> String {
-        top(&self.screen()).to_string()
-    }
-
-    /// Poll the screen until `pred` holds; panic with the screen if not.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if start.elapsed() > TIMEOUT {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write");
-        self.writer.flush().expect("flush");
-    }
+/// No spinner: whatever was asked for has arrived.
+fn idle(s: &str) -> bool {
+    !s.contains("loading")
 }
 
-/// The breadcrumb line.
-fn top(screen: &str) -> &str {
-    screen.lines().next().unwrap_or("").trim_end()
-}
-
-fn crumbs(line: &str) -> usize {
-    line.matches(" > ").count()
+/// Quit with `q`: exit 0 and the terminal restored.
+fn quit(tui: &mut Tui) {
+    tui.send("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+    tui.wait_restored();
 }
 
 #[test]
 fn investigate_the_demo_case() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let case = tmp.path().join("case");
-    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/demo.ndjson.gz");
-    let out = std::process::Command::new(BIN)
-        .args(["ingest", "--case"])
-        .arg(&case)
-        .arg(demo)
-        .env("XDG_STATE_HOME", tmp.path().join("state"))
-        .output()
-        .expect("ingest");
-    assert!(out.status.success(), "{out:?}");
-
-    let case_arg = case.to_str().expect("utf-8 path");
-    let mut tui = Tui::spawn(&["--case", case_arg], tmp.path());
+    let case = demo_case(tmp.path());
+    let mut tui = Tui::spawn(&["--case", &case], tmp.path());
     tui.wait_for("the findings", |s| {
-        s.contains("Findings (") && s.contains("SEVERITY")
+        s.contains("Findings (") && s.contains("SEVERITY") && s.contains("4,741 events")
     });
 
     // enter: the first finding's evidence.
     tui.send("\r");
     tui.wait_for("the evidence events", |s| {
-        s.starts_with("Findings > ") && s.contains("EVENT TYPE") && s.contains(" events")
+        s.starts_with("Findings > ") && s.contains("EVENT TYPE") && idle(s)
     });
     let evidence = tui.top_line();
 
-    // a: the selected event's actor, named in the title and the breadcrumb.
+    // a: the selected event's actor, with a summary over the timeline.
     tui.send("a");
     let s = tui.wait_for("the actor view", |s| {
-        crumbs(top(s)) == 2 && s.contains("actor:\"")
+        crumbs(top(s)) == 2 && s.contains("actor:\"") && s.contains("types:") && idle(s)
     });
     let actor = s
         .split("actor:\"")
@@ -145,16 +67,46 @@ fn investigate_the_demo_case() {
         .expect("actor in the title")
         .to_string();
     assert!(tui.top_line().ends_with(&actor), "{s}");
+    assert!(s.contains("events:") && s.contains("IPs:"), "{s}");
 
-    // c: the actor's correlated IPs.
-    tui.send("c");
-    tui.wait_for("the correlated IPs", |s| {
-        top(s).ends_with("correlated IPs") && s.contains("ROLE")
+    let at_actor = tui.top_line();
+    // s: the session of a sign-in (filtered to by its type: not every
+    // event has a session).
+    tui.send("fuser.session.start\r");
+    tui.wait_for("the sign-ins", |s| s.contains("filter"));
+    tui.send("s");
+    tui.wait_for("the session view", |s| {
+        crumbs(top(s)) == 3 && top(s).contains("> session ") && s.contains("session:") && idle(s)
     });
 
-    // esc twice: back to the evidence, as it was.
+    let at_session = tui.top_line();
+    // i: the selected event's IP, with what okhunt knows of it.
+    tui.send("i");
+    let s = tui.wait_for("the IP view", |s| {
+        crumbs(top(s)) == 4 && s.contains("known as:") && idle(s)
+    });
+    assert!(s.contains("where:") && s.contains("actors:"), "{s}");
+
+    let at_ip = tui.top_line();
+    // c: the correlated IPs of the selected event's actor.
+    tui.send("c");
+    tui.wait_for("the correlated IPs", |s| {
+        top(s).ends_with("correlated IPs") && s.contains("ROLE") && idle(s)
+    });
+
+    // esc three times: back to the actor's timeline, as it was (one at a
+    // time: escape bytes sent together read as one alt-escape sequence).
+    for back_to in [&at_ip, &at_session, &at_actor] {
+        tui.send("\x1b");
+        tui.wait_for("one view back", |s| top(s) == back_to.as_str());
+    }
+    let s = tui.wait_for("back to the actor", |s| top(s).ends_with(&actor));
+    assert!(s.contains("filter"), "the actor view keeps its filter: {s}");
+    // esc clears the filter, then goes back.
     tui.send("\x1b");
-    tui.wait_for("back to the actor", |s| top(s).ends_with(&actor));
+    tui.wait_for("the filter cleared", |s| {
+        !s.contains("filter") && top(s).ends_with(&actor)
+    });
     tui.send("\x1b");
     tui.wait_for("back to the evidence", |s| top(s) == evidence);
 
@@ -170,29 +122,62 @@ fn investigate_the_demo_case() {
     tui.wait_for("the search results", |s| {
         top(s).ends_with("/ type:user.session.start") && s.contains("user.session.start")
     });
+    quit(&mut tui);
+}
 
-    // q quits with 0 and leaves the alternate screen.
-    tui.send("q");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = tui.child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(start.elapsed() < TIMEOUT, "okhunt did not quit");
-        std::thread::sleep(POLL);
-    };
-    assert!(status.success(), "{status:?}");
-    let start = Instant::now();
-    while tui
-        .parser
-        .lock()
-        .expect("parser")
-        .screen()
-        .alternate_screen()
-    {
-        assert!(start.elapsed() < TIMEOUT, "terminal not restored");
-        std::thread::sleep(POLL);
+#[test]
+fn filter_match_and_time_range() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let case = demo_case(tmp.path());
+    let mut tui = Tui::spawn(&["--case", &case], tmp.path());
+    tui.wait_for("the findings", |s| s.contains("SEVERITY") && idle(s));
+
+    // f: only the rows containing the text, as it is typed.
+    tui.send("fsupport-");
+    let s = tui.wait_for("the filtered findings", |s| {
+        s.contains("filter") && s.contains("support-access")
+    });
+    assert!(!s.contains("mfa-fatigue"), "{s}");
+    tui.send("\r");
+    // esc clears the filter, the rows come back.
+    tui.send("\x1b");
+    tui.wait_for("all findings again", |s| s.contains("mfa-fatigue"));
+
+    // A search, then T: the last day of the case only.
+    tui.send("/type:user.session.start\r");
+    let before = tui.wait_for("the search", |s| {
+        top(s).ends_with("/ type:user.session.start") && idle(s)
+    });
+    tui.send("Tnonsense\r");
+    tui.wait_for("the range error", |s| s.contains("7d"));
+    for _ in 0.."nonsense".len() {
+        tui.send("\x7f");
     }
+    tui.send("1d\r");
+    let after = tui.wait_for("the range applied", |s| {
+        s.contains("1d") && idle(s) && *s != before
+    });
+    assert!(after.contains("user.session.start"), "{after}");
+    quit(&mut tui);
+}
+
+#[test]
+fn paths_given_are_ingested_beside_the_open_tui() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let case = tmp.path().join("new-case");
+    let case = case.to_str().expect("utf-8");
+    let mut tui = Tui::spawn(&["--case", case, DEMO, MALFORMED], tmp.path());
+    let s = tui.wait_for("the ingest summary and the findings", |s| {
+        s.contains("events added") && s.contains("critical")
+    });
+    assert!(
+        s.contains("skipped"),
+        "the malformed lines are counted: {s}"
+    );
+    let problems = std::fs::read_to_string(Path::new(case).join("ingest-problems.txt"))
+        .expect("problems listed in the case");
+    assert!(problems.contains("bad-line.ndjson:2: "), "{problems}");
+    quit(&mut tui);
 }
 
 #[test]
@@ -231,8 +216,4 @@ fn bad_keymap_is_one_line_and_exit_2() {
         "{err}"
     );
     assert!(out.stdout.is_empty());
-}
-
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("non-zero")
 }

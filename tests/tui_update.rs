@@ -465,7 +465,10 @@ fn root_session_toggles_in_place() {
     let e = send(&mut s, key("r"));
     assert!(matches!(
         load_request(&e),
-        Request::Events { focus: Some(Focus::Session { root: true, .. }), .. }
+        Request::Events {
+            focus: Some(Focus::Session { root: true, .. }),
+            ..
+        }
     ));
     send(&mut s, events_loaded(ticket(&e), 5));
     assert_eq!(s.views.len(), depth, "replaced, not pushed");
@@ -473,7 +476,10 @@ fn root_session_toggles_in_place() {
     let e = send(&mut s, key("r"));
     assert!(matches!(
         load_request(&e),
-        Request::Events { focus: Some(Focus::Session { root: false, .. }), .. }
+        Request::Events {
+            focus: Some(Focus::Session { root: false, .. }),
+            ..
+        }
     ));
     // `r` means nothing outside a session view.
     send(&mut s, key("esc"));
@@ -493,7 +499,11 @@ fn filter_applies_as_typed_and_esc_clears_it() {
     send(&mut s, key("enter"));
     assert!(s.prompt.is_none());
     assert_eq!(s.find.as_deref(), Some("ACTOR1"));
-    assert_eq!(s.top().cursor, 2, "actor11 stays selected: it still matches");
+    assert_eq!(
+        s.top().cursor,
+        2,
+        "actor11 stays selected: it still matches"
+    );
     let depth = s.views.len();
     send(&mut s, key("esc"));
     assert_eq!(s.views.len(), depth, "esc clears the filter first");
@@ -527,7 +537,12 @@ fn next_and_previous_match_wrap_and_say_so() {
     assert_eq!(s.top().cursor, 11);
     s.find = Some("nowhere".into());
     send(&mut s, key("n"));
-    assert!(s.status.as_deref().unwrap_or("").contains("no row contains"));
+    assert!(
+        s.status
+            .as_deref()
+            .unwrap_or("")
+            .contains("no row contains")
+    );
 }
 
 #[test]
@@ -553,7 +568,10 @@ fn time_range_reloads_the_view_and_later_pivots_use_it() {
     let e = send(&mut s, key("enter"));
     assert!(e.is_empty());
     let err = s.prompt.as_ref().and_then(|p| p.error.clone());
-    assert!(err.unwrap_or_default().contains("7d"), "bad range: error inline");
+    assert!(
+        err.unwrap_or_default().contains("7d"),
+        "bad range: error inline"
+    );
     for _ in 0..4 {
         send(&mut s, key("backspace"));
     }
@@ -576,7 +594,10 @@ fn time_range_reloads_the_view_and_later_pivots_use_it() {
         send(&mut s, key("backspace"));
     }
     let e = send(&mut s, key("enter"));
-    assert!(matches!(load_request(&e), Request::Events { range: None, .. }));
+    assert!(matches!(
+        load_request(&e),
+        Request::Events { range: None, .. }
+    ));
     assert!(s.range.is_none());
 }
 
@@ -598,7 +619,10 @@ fn an_ingest_ending_reloads_the_view_on_screen_and_later_the_others() {
         ..progress
     };
     let e = send(&mut s, Msg::Ingest(done));
-    assert!(matches!(load_request(&e), Request::Uuids(_)), "the evidence view reloads");
+    assert!(
+        matches!(load_request(&e), Request::Uuids(_)),
+        "the evidence view reloads"
+    );
     assert_eq!(s.status.as_deref(), Some("added 5 events"));
     send(&mut s, events_loaded(ticket(&e), 4));
     assert_eq!(s.top().rows.len(), 4);
@@ -607,5 +631,8 @@ fn an_ingest_ending_reloads_the_view_on_screen_and_later_the_others() {
         matches!(load_request(&e), Request::Findings),
         "findings reload when shown again"
     );
-    assert!(s.ingest.is_none(), "the finished gauge goes at the next key");
+    assert!(
+        s.ingest.is_none(),
+        "the finished gauge goes at the next key"
+    );
 }
