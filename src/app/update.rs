@@ -206,6 +206,9 @@ fn apply_filter(view: &mut View, text: Option<&str>) {
 /// findings re-run over what is new).
 fn on_tail(state: &mut AppState, status: TailStatus) -> Vec<Effect> {
     let new = status.new;
+    if let Some(e) = &status.error {
+        state.status = Some(format!("live tail stopped: {e}"));
+    }
     state.tail = Some(status);
     if new == 0 {
         return Vec::new();

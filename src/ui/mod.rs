@@ -12,6 +12,7 @@ mod gauge;
 mod help;
 mod histogram;
 pub mod layout;
+mod live;
 mod prompt;
 mod statusbar;
 mod summary;
