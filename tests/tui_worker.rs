@@ -375,7 +375,7 @@ fn histograms_for_queries_ranges_and_evidence() {
     let mut d = Driver::start(&w.case);
     let all = d.events("*", None);
     assert_eq!(all.total, 4741);
-    assert_eq!(all.rows.len(), 2000);
+    assert_eq!(all.rows.len(), okhunt::app::state::EVENT_LIMIT);
     assert!(all.summary.is_none());
     let h = all.check_histogram();
     // Four days in hourly buckets.

@@ -278,7 +278,7 @@ pub struct AppState {
 }
 
 /// Rows an events view loads at most.
-pub const EVENT_LIMIT: usize = 2000;
+pub const EVENT_LIMIT: usize = 1000;
 
 impl AppState {
     /// A fresh app on the findings view, and the effect that loads it.

@@ -29,6 +29,7 @@ struct Worker {
     /// Built on the first request that needs it, then kept until the
     /// index changes.
     correlation: Option<Correlation>,
+    warming: Option<Warming>,
     /// Events in the index when last looked (`None` before the first look).
     docs: Option<u64>,
 }
@@ -46,6 +47,7 @@ pub fn spawn(case: Case, answers: Sender<Msg>) -> anyhow::Result<Sender<Job>> {
         reader,
         config,
         correlation: None,
+        warming: None,
         docs: None,
     };
     std::thread::Builder::new()
@@ -106,41 +108,54 @@ fn err(e: tantivy::TantivyError) -> String {
     e.to_string()
 }
 
-/// The hunts' correlation layer over the whole case, built on first use and
-/// kept in `slot` until the index changes.
+/// A correlation being built on a thread of its own.
+type Warming = std::thread::JoinHandle<Result<Correlation, String>>;
+
+/// The hunts' correlation layer over the whole case: kept in `slot` until
+/// the index changes, taken from the warm-up thread when one runs (waiting
+/// only for what is left of it), else built here.
 fn correlation<'c>(
     slot: &'c mut Option<Correlation>,
+    warming: &mut Option<Warming>,
     searcher: &Searcher,
     fields: &crate::index::schema::Fields,
     config: &HuntConfig,
 ) -> Result<&'c Correlation, String> {
-    let c = match slot.take() {
-        Some(c) => c,
-        None => Correlation::build(searcher, fields, config, None, None).map_err(err)?,
+    let c = match (slot.take(), warming.take()) {
+        (Some(c), _) => c,
+        (None, Some(handle)) => handle
+            .join()
+            .map_err(|_| "the correlation thread panicked".to_string())??,
+        (None, None) => Correlation::build(searcher, fields, config, None, None).map_err(err)?,
     };
     Ok(slot.insert(c))
 }
 
 impl Worker {
-    /// Build the correlation while nothing is asked (after the findings
-    /// are shown, or after an ingest changed the case).
+    /// Start building the correlation on a thread of its own while nothing
+    /// is asked (after the findings are shown, or after an ingest changed
+    /// the case), so the first `i` or `c` finds it ready and the worker
+    /// keeps answering meanwhile.
     fn warm_up(&mut self) {
-        if self.correlation.is_some() || self.docs.is_none_or(|d| d == 0) {
+        if self.correlation.is_some() || self.warming.is_some() || self.docs.is_none_or(|d| d == 0)
+        {
             return;
         }
-        let started = std::time::Instant::now();
         let searcher = self.reader.searcher();
-        match correlation(
-            &mut self.correlation,
-            &searcher,
-            &self.case.fields,
-            &self.config,
-        ) {
-            Ok(_) => tracing::debug!(
-                ms = started.elapsed().as_millis() as u64,
-                "correlation built"
-            ),
-            Err(e) => tracing::info!("cannot build the correlation: {e}"),
+        let fields = self.case.fields.clone();
+        let config = self.config.clone();
+        let spawned = std::thread::Builder::new()
+            .name("okhunt-correlate".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let c = Correlation::build(&searcher, &fields, &config, None, None).map_err(err);
+                let ms = started.elapsed().as_millis() as u64;
+                tracing::debug!(ms, "correlation built");
+                c
+            });
+        match spawned {
+            Ok(handle) => self.warming = Some(handle),
+            Err(e) => tracing::info!("cannot start the correlation thread: {e}"),
         }
     }
 
@@ -161,7 +176,9 @@ impl Worker {
             return None;
         }
         self.docs = Some(events);
+        // Built over the old index: let a warm-up finish on its own, unused.
         self.correlation = None;
+        self.warming = None;
         let span = profile::overview(&searcher, &AllQuery, &[])
             .map_err(|e| tracing::warn!("cannot read the case's time span: {e}"))
             .ok()
@@ -248,8 +265,13 @@ impl Worker {
                 Some(profile::session(&searcher, q.as_ref(), total, id, &family).map_err(err)?)
             }
             Some(Focus::Ip(ip)) => {
-                let correlation =
-                    correlation(&mut self.correlation, &searcher, fields, &self.config)?;
+                let correlation = correlation(
+                    &mut self.correlation,
+                    &mut self.warming,
+                    &searcher,
+                    fields,
+                    &self.config,
+                )?;
                 let addr = parse_ip(ip);
                 Some(
                     profile::ip(&searcher, fields, q.as_ref(), total, addr, correlation)
@@ -320,7 +342,13 @@ impl Worker {
     fn correlated(&mut self, actor: &str) -> Result<Loaded, String> {
         let searcher = self.reader.searcher();
         let fields = &self.case.fields;
-        let correlation = correlation(&mut self.correlation, &searcher, fields, &self.config)?;
+        let correlation = correlation(
+            &mut self.correlation,
+            &mut self.warming,
+            &searcher,
+            fields,
+            &self.config,
+        )?;
         let q = profile::term(fields.actor, actor);
         let request = [TopRequest::new("ip", 200).timed().with("country")];
         let counted = stats::top(&searcher, &q, &request).map_err(err)?;
