@@ -19,6 +19,8 @@ const COLS: &[Col] = &[
     col("IPS", 15, 16),
     time_col("FIRST SEEN"),
     col("COUNT", 5, 6),
+    // What the hunt says, when there is room: it takes what is left.
+    col("FINDING", 24, 24).drop_rank(2),
 ];
 
 pub fn render(
@@ -42,7 +44,7 @@ pub fn render(
         let values: Vec<String> = all.iter().map(get).collect();
         COLS[i].fit_content(widest(values.iter().map(String::as_str)))
     };
-    let cols = [
+    let mut cols = [
         COLS[0],
         fit(1, |f| f.hunt.clone()),
         fit(2, |f| actor(f).to_string()),
@@ -50,7 +52,17 @@ pub fn render(
         fit(4, |f| list(&f.ips)),
         COLS[5],
         COLS[6],
+        COLS[7],
     ];
+    // The finding's title only where the other columns have all they want.
+    let others: u16 = cols[..7]
+        .iter()
+        .filter(|c| !c.empty)
+        .map(|c| c.ideal + 1)
+        .sum();
+    if area.width.saturating_sub(2) < others + COLS[7].min {
+        cols[7].empty = true;
+    }
     table::draw(frame, area, theme, state, title, &cols, |i, w| {
         let f = &rows[i];
         vec![
@@ -61,6 +73,7 @@ pub fn render(
             Cell::from(cell(&list(&f.ips), w[4])),
             Cell::from(time(f.first_ms, w[5])),
             Cell::from(format!("{:>width$}", f.count, width = usize::from(w[6]))),
+            Cell::from(cell(&f.title, w[7])),
         ]
         .into()
     });
