@@ -322,7 +322,7 @@ fn actor_summary_counts_what_search_finds() {
         })
         .count();
     assert!(
-        agents.contains(&format!("Chrome 120 · Windows {win}")),
+        agents.contains(&format!("Chrome 120 on Windows {win}")),
         "{agents:?}"
     );
     assert!(agents.iter().any(|a| a.starts_with("JamfConnect 2.32.0 ")));

@@ -506,7 +506,7 @@ pub fn mark_changes(rows: &mut [EventItem]) {
 }
 
 /// A user agent in a few words: browser and major version on an OS for a
-/// browser (`Chrome 122 · Windows`), the product and version otherwise
+/// browser (`Chrome 122 on Windows`), the product and version otherwise
 /// (`JamfConnect 2.32.0`).
 pub fn short_agent(raw: &str) -> String {
     let raw = raw.trim();
@@ -556,9 +556,9 @@ pub fn short_agent(raw: &str) -> String {
     .find(|(key, _)| raw.contains(key))
     .map(|(_, name)| *name);
     match (browser, os) {
-        (Some(b), Some(o)) => format!("{b} · {o}"),
+        (Some(b), Some(o)) => format!("{b} on {o}"),
         (Some(b), None) => b,
-        (None, Some(o)) => format!("browser · {o}"),
+        (None, Some(o)) => format!("a browser on {o}"),
         (None, None) => abbrev(raw, 40),
     }
 }
@@ -796,24 +796,24 @@ mod tests {
 
     #[test]
     fn agents_shorten_to_browser_and_os() {
-        assert_eq!(short_agent(MAC), "Chrome 122 · macOS");
-        assert_eq!(short_agent(WIN), "Chrome 120 · Windows");
+        assert_eq!(short_agent(MAC), "Chrome 122 on macOS");
+        assert_eq!(short_agent(WIN), "Chrome 120 on Windows");
         assert_eq!(short_agent(JAMF), "JamfConnect 2.32.0");
         assert_eq!(
             short_agent(
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.2365.80"
             ),
-            "Edge 122 · Windows"
+            "Edge 122 on Windows"
         );
         assert_eq!(
             short_agent(
                 "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3.1 Safari/605.1.15"
             ),
-            "Safari 17 · macOS"
+            "Safari 17 on macOS"
         );
         assert_eq!(
             short_agent("Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0"),
-            "Firefox 115 · Linux"
+            "Firefox 115 on Linux"
         );
         assert_eq!(
             short_agent("python-requests/2.31.0"),

@@ -33,7 +33,7 @@ impl Field {
         match self {
             Field::Time => time_col("TIME"),
             Field::Changed => col("Δ", 12, 12),
-            Field::Type => col("EVENT TYPE", 13, 32),
+            Field::Type => col("EVENT TYPE", 13, 40),
             Field::Actor => col("ACTOR", 10, 26).drop_rank(1),
             Field::Target => col("TARGET", 6, 24).drop_rank(3),
             Field::Ip => col("IP", 15, 15),
