@@ -52,7 +52,7 @@ actions! {
     Back => "back", "back", "Go back to the previous view";
     Open => "open", "open", "Open the selected row";
     PivotActor => "pivot_actor", "actor", "Pivot to all events of the selected actor";
-    PivotTarget => "pivot_target", "target", "Pivot to the selected target user: their events and those aimed at them";
+    PivotTarget => "pivot_target", "target", "Pivot to the target user (as actor or as target)";
     PivotSession => "pivot_session", "session", "Pivot to the selected event's session";
     PivotIp => "pivot_ip", "ip", "Pivot to all events from the selected IP";
     PivotCorrelated => "pivot_correlated", "correlated", "Show IPs correlated with the selected session or actor";
