@@ -54,7 +54,8 @@ pub struct EventRow {
 
 impl EventRow {
     /// Read the row from an event's original JSON (unescaped: escape at the
-    /// point of display).
+    /// point of display). An empty `id` means the event's own uuid, or the
+    /// id okhunt derived for an event without one.
     pub fn from_source(id: &str, source: &str) -> EventRow {
         let Ok(e) = serde_json::from_str::<LogEvent>(source) else {
             return EventRow {
@@ -71,8 +72,13 @@ impl EventRow {
             .target_of_type("User")
             .or_else(|| e.target.first())
             .and_then(|t| t.alternate_id.as_deref().or(t.display_name.as_deref()));
+        let uuid = match (id, e.uuid.as_deref()) {
+            ("", Some(u)) => u.to_string(),
+            ("", None) => crate::okta::identity::derived_id(source),
+            (id, _) => id.to_string(),
+        };
         EventRow {
-            uuid: id.to_string(),
+            uuid,
             published: s(e.published.as_deref()),
             event_type: s(e.event_type.as_deref()),
             actor: s(actor),
@@ -175,6 +181,17 @@ pub fn terminal_width() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_reads_its_uuid_or_derives_it() {
+        let with = r#"{"uuid":"u-1","eventType":"user.session.start"}"#;
+        assert_eq!(EventRow::from_source("", with).uuid, "u-1");
+        assert_eq!(EventRow::from_source("given", with).uuid, "given");
+        let without = r#"{"eventType":"user.session.start","published":"2024-03-01T00:00:00Z"}"#;
+        let row = EventRow::from_source("", without);
+        assert_eq!(row.uuid, crate::okta::identity::derived_id(without));
+        assert!(row.uuid.starts_with("okhunt-"), "{}", row.uuid);
+    }
 
     #[test]
     fn escapes_terminal_attacks() {

@@ -321,12 +321,9 @@ impl Worker {
         let mut rows = Vec::with_capacity(hits.len());
         for h in hits {
             let json = search::source(searcher, &self.case.fields, h.address).map_err(err)?;
-            let uuid = serde_json::from_str::<UuidOnly>(&json)
-                .ok()
-                .and_then(|u| u.uuid)
-                .unwrap_or_default();
             rows.push(EventItem {
-                row: EventRow::from_source(&uuid, &json),
+                // One parse: the row reads the uuid (or derives it) itself.
+                row: EventRow::from_source("", &json),
                 published_ms: h.published_ms,
                 json,
                 changed: Vec::new(),
@@ -375,11 +372,6 @@ impl Worker {
             .collect();
         Ok(Loaded::Ips(rows))
     }
-}
-
-#[derive(serde::Deserialize)]
-struct UuidOnly {
-    uuid: Option<String>,
 }
 
 fn role_name(role: IpRole) -> &'static str {

@@ -149,11 +149,7 @@ fn write_csv(
     ])?;
     for h in hits {
         let src = search::source(searcher, &case.fields, h.address)?;
-        let id = serde_json::from_str::<crate::okta::event::LogEvent>(&src)
-            .ok()
-            .and_then(|e| e.uuid.map(|u| u.into_owned()))
-            .unwrap_or_else(|| crate::okta::identity::derived_id(&src));
-        let r = EventRow::from_source(&id, &src);
+        let r = EventRow::from_source("", &src);
         w.write_record([
             &r.published,
             &r.event_type,
