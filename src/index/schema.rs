@@ -3,17 +3,18 @@
 //!
 //! Field names are the names users type in queries (`actor:`, `ip:`), so the
 //! query language and the index cannot drift apart. Pivot keys are
-//! raw-tokenized (`STRING`) and fast, which makes term lookups exact and
-//! counts, top-N and histograms cheap.
+//! raw-tokenized (tantivy's `STRING`, without fieldnorms) and fast, which
+//! makes term lookups exact and counts, top-N and histograms cheap.
 
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IpAddrOptions, NumericOptions, STORED,
-    STRING, Schema, TEXT, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, IpAddrOptions,
+    NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// Bump when the schema changes; a case built with another version is
 /// refused with a message to rebuild it.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: no fieldnorms (nothing is scored: results are ordered by time).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Every pivot/keyword field: (name, what it holds). Order is the order of
 /// `okhunt search --help` and the README.
@@ -114,7 +115,15 @@ pub struct Fields {
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let kw = STRING | FAST;
+    // Raw-tokenized, indexed without frequencies or fieldnorms (results are
+    // ordered by time, never scored: a fieldnorm is a byte per event per
+    // field written, merged and kept for nothing), and fast.
+    let kw = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    ) | FAST;
     let mut k = |name: &str| b.add_text_field(name, kw.clone());
     let uuid = k("uuid");
     let event_type = k("type");
@@ -160,15 +169,17 @@ pub fn build() -> (Schema, Fields) {
     let lon = b.add_f64_field("lon", NumericOptions::from(FAST));
     let proxy = b.add_bool_field("proxy", NumericOptions::from(INDEXED | FAST));
     let batch = b.add_u64_field("batch", NumericOptions::from(INDEXED | FAST));
-    let message = b.add_text_field("message", TEXT);
-    let debug = b.add_text_field(
-        "debug",
+    let words = |record| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer("default")
-                .set_index_option(tantivy::schema::IndexRecordOption::Basic),
-        ),
-    );
+                .set_index_option(record)
+                .set_fieldnorms(false),
+        )
+    };
+    // Positions for phrases; no fieldnorms (never scored).
+    let message = b.add_text_field("message", words(IndexRecordOption::WithFreqsAndPositions));
+    let debug = b.add_text_field("debug", words(IndexRecordOption::Basic));
     let source = b.add_text_field("source", STORED);
     let schema = b.build();
     let fields = Fields {
