@@ -19,17 +19,22 @@ fn env() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-#[tokio::test]
-async fn the_open_timeline_grows_as_the_org_logs() {
+/// A case that pulled `n` events from a simulated org (a first pull sets
+/// where the tail continues); keep the server while the test runs.
+async fn pulled(n: usize) -> (Sim, wiremock::MockServer, String, World) {
     let sim = Sim::new(3);
-    sim.add(events("a", "2024-03-01T10:00:00Z", 4));
-    let (_server, base) = sim.serve().await;
+    sim.add(events("a", "2024-03-01T10:00:00Z", n));
+    let (server, base) = sim.serve().await;
     let w = World::new();
-    // A first pull sets where the tail continues.
     let r = fetch(&w, &["--org", &base, "--since", "2024-03-01"], &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let case = w.case.to_str().expect("utf-8").to_string();
+    (sim, server, base, w)
+}
 
+#[tokio::test]
+async fn the_open_timeline_grows_as_the_org_logs() {
+    let (sim, _server, base, w) = pulled(4).await;
+    let case = w.case.to_str().expect("utf-8").to_string();
     let args = [
         "--case",
         &case,
@@ -55,12 +60,7 @@ async fn the_open_timeline_grows_as_the_org_logs() {
 
 #[tokio::test]
 async fn a_refused_token_stops_the_tail_not_the_ui() {
-    let sim = Sim::new(3);
-    sim.add(events("a", "2024-03-01T10:00:00Z", 2));
-    let (_server, base) = sim.serve().await;
-    let w = World::new();
-    let r = fetch(&w, &["--org", &base, "--since", "2024-03-01"], &[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_sim, _server, base, w) = pulled(2).await;
     let case = w.case.to_str().expect("utf-8").to_string();
 
     let mut env = env();
