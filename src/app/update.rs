@@ -213,6 +213,13 @@ fn on_tail(state: &mut AppState, status: TailStatus) -> Vec<Effect> {
     if new == 0 {
         return Vec::new();
     }
+    case_changed(state)
+}
+
+/// New events are in the case: every view is loaded again when next shown,
+/// the one on screen at once (or, if an answer is in flight, that answer
+/// predates the change and is asked for again when it arrives).
+fn case_changed(state: &mut AppState) -> Vec<Effect> {
     for v in &mut state.views {
         v.stale = true;
     }
@@ -235,17 +242,7 @@ fn on_ingest(state: &mut AppState, status: IngestStatus) -> Vec<Effect> {
         Ok(summary) => summary,
         Err(e) => format!("ingest failed: {e}"),
     });
-    for v in &mut state.views {
-        v.stale = true;
-    }
-    if state.busy() {
-        // The answer in flight predates the ingest: ask again.
-        if let Some(i) = &mut state.incoming {
-            i.view.stale = true;
-        }
-        return Vec::new();
-    }
-    reload_if_stale(state)
+    case_changed(state)
 }
 
 fn on_help(state: &mut AppState, action: Action, keymap: &Keymap) -> Vec<Effect> {
