@@ -93,23 +93,7 @@ impl Run {
             .lines()
             .find(|l| l.contains(" events read, "))
             .unwrap_or_else(|| panic!("no ingest summary on stderr:\n{}", self.stderr));
-        let num_before = |word: &str| -> u64 {
-            let i = line
-                .find(word)
-                .unwrap_or_else(|| panic!("summary lacks {word:?}: {line}"));
-            let head = line[..i].trim_end();
-            let digits: String = head
-                .chars()
-                .rev()
-                .take_while(char::is_ascii_digit)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            digits
-                .parse()
-                .unwrap_or_else(|e| panic!("no number before {word:?} ({e}): {line}"))
-        };
+        let num_before = |word: &str| number_before(line, word);
         Summary {
             files: num_before(" files,"),
             read: num_before(" events read,"),
@@ -377,4 +361,19 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     enc.write_all(bytes).expect("gzip");
     enc.finish().expect("gzip finish")
+}
+
+/// The number written just before `word` in a summary line
+/// (`... 4741 events read, ...`).
+pub fn number_before(line: &str, word: &str) -> u64 {
+    let i = line
+        .find(word)
+        .unwrap_or_else(|| panic!("summary lacks {word:?}: {line}"));
+    let head = line[..i].trim_end();
+    let start = head
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |j| j + 1);
+    head[start..]
+        .parse()
+        .unwrap_or_else(|e| panic!("no number before {word:?} ({e}): {line}"))
 }

@@ -518,20 +518,7 @@ pub fn summary(r: &Run) -> (u64, u64, u64, u64, u64) {
         .lines()
         .find(|l| l.contains(" pages, ") && l.contains(" events read, "))
         .unwrap_or_else(|| panic!("no fetch summary:\n{}", r.stderr));
-    let num = |word: &str| -> u64 {
-        let i = line
-            .find(word)
-            .unwrap_or_else(|| panic!("{word:?} not in {line}"));
-        let digits: String = line[..i]
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        digits.parse().unwrap_or_else(|e| panic!("{e}: {line}"))
-    };
+    let num = |word: &str| crate::common::number_before(line, word);
     (
         num(" pages,"),
         num(" events read,"),
