@@ -23,10 +23,14 @@ pub struct IngestJob {
 impl IngestJob {
     /// Start ingesting `paths` into the case at `root`; the final status
     /// arrives on `answers`.
-    pub fn start(root: PathBuf, paths: Vec<PathBuf>, answers: Sender<Msg>) -> IngestJob {
+    pub fn start(
+        root: PathBuf,
+        paths: Vec<PathBuf>,
+        answers: Sender<Msg>,
+    ) -> std::io::Result<IngestJob> {
         let progress = ingest::new_progress();
         let shared = Arc::clone(&progress);
-        let spawned = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("okhunt-ingest".into())
             .spawn(move || {
                 let done = ingest_into(&root, &paths, &shared);
@@ -36,14 +40,11 @@ impl IngestJob {
                 let mut status = snapshot(&shared);
                 status.done = Some(done);
                 let _ = answers.send(Msg::Ingest(status));
-            });
-        if let Err(e) = spawned {
-            tracing::warn!("cannot start the ingest thread: {e}");
-        }
-        IngestJob {
+            })?;
+        Ok(IngestJob {
             progress,
             finished: false,
-        }
+        })
     }
 
     /// The counters now, unless the ingest has ended (its final status is

@@ -38,9 +38,13 @@ pub fn run(
     let (answers_tx, answers) = mpsc::channel();
     let root = case.root.clone();
     if let Some((cfg, every)) = tail {
-        super::tail_job::start(cfg, root.clone(), every, answers_tx.clone());
+        super::tail_job::start(cfg, root.clone(), every, answers_tx.clone())?;
     }
-    let mut ingest = (!paths.is_empty()).then(|| IngestJob::start(root, paths, answers_tx.clone()));
+    let mut ingest = if paths.is_empty() {
+        None
+    } else {
+        Some(IngestJob::start(root, paths, answers_tx.clone())?)
+    };
     spawn_input(answers_tx.clone())?;
     let jobs = worker::spawn(case, answers_tx)?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

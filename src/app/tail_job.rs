@@ -12,13 +12,16 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 /// Start tailing `cfg`'s org into the case at `root`.
-pub fn start(cfg: FetchConfig, root: PathBuf, every: Duration, answers: Sender<Msg>) {
-    let spawned = std::thread::Builder::new()
+pub fn start(
+    cfg: FetchConfig,
+    root: PathBuf,
+    every: Duration,
+    answers: Sender<Msg>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
         .name("okhunt-tail".into())
-        .spawn(move || tail(&cfg, root, every, &answers));
-    if let Err(e) = spawned {
-        tracing::warn!("cannot start the live tail: {e}");
-    }
+        .spawn(move || tail(&cfg, root, every, &answers))?;
+    Ok(())
 }
 
 fn now_ms() -> i64 {
