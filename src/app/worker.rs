@@ -163,10 +163,6 @@ impl Worker {
     /// was). When the number of events changed, what was derived from the
     /// old index is dropped and the new case info returned.
     fn refresh(&mut self) -> Option<CaseInfo> {
-        // The meta first: what it says is finished is then surely visible.
-        if let Err(e) = self.case.reload_meta() {
-            tracing::warn!("cannot read the case's meta: {e}");
-        }
         if let Err(e) = self.reader.reload() {
             tracing::warn!("cannot reload the case's index: {e}");
         }
@@ -287,7 +283,16 @@ impl Worker {
         })
     }
 
-    fn findings(&self) -> Result<Loaded, String> {
+    fn findings(&mut self) -> Result<Loaded, String> {
+        // Only the findings read the meta (which batches are finished). Read
+        // it before reloading the reader: what it says is finished is then
+        // surely visible.
+        if let Err(e) = self.case.reload_meta() {
+            tracing::warn!("cannot read the case's meta: {e}");
+        }
+        if let Err(e) = self.reader.reload() {
+            tracing::warn!("cannot reload the case's index: {e}");
+        }
         let searcher = self.reader.searcher();
         let (findings, _) = hunt::cache::findings(&self.case, &searcher, &self.config)
             .map_err(|e| e.to_string())?;
