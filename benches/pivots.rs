@@ -166,8 +166,10 @@ fn run(args: &[String]) -> anyhow::Result<()> {
             moments
                 .iter()
                 .filter_map(|&t| {
+                    // Whole seconds, as the TUI's events-around view asks.
                     let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms);
-                    query::time_range(fields, at(t - 300_000), at(t + 300_000))
+                    let second = t.div_euclid(1000) * 1000;
+                    query::time_range(fields, at(second - 300_000), at(second + 301_000))
                 })
                 .collect(),
         ),

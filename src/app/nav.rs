@@ -144,9 +144,11 @@ pub fn session(state: &AppState, id: &str, root: bool) -> View {
 /// The "events around" view for a window.
 pub fn around(around: Around) -> View {
     let span = around.minutes.saturating_mul(60_000);
+    // Whole seconds, widened outward: the index answers a narrow window of
+    // whole seconds from its term dictionary instead of scanning every event.
     let range = (
-        around.center_ms.saturating_sub(span),
-        around.center_ms.saturating_add(span),
+        around.center_ms.saturating_sub(span).div_euclid(1000) * 1000,
+        (around.center_ms.saturating_add(span) + 999).div_euclid(1000) * 1000,
     );
     let mut v = View::new(
         format!("±{}m {}", around.minutes, time(around.center_ms)),

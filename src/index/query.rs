@@ -24,8 +24,9 @@ use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ExistsQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
-    QueryParser, QueryParserError, RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ExistsQuery, InvertedIndexRangeQuery, Occur,
+    PhrasePrefixQuery, PhraseQuery, Query, QueryParser, QueryParserError, RangeQuery, RegexQuery,
+    TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{
@@ -138,8 +139,25 @@ pub fn time_range(
             t.timestamp_millis().saturating_add(i64::from(sub_milli)),
         ))
     });
-    Some(Box::new(RangeQuery::new(lower, upper)))
+    // A narrow window (events around a moment) holds few events: walking
+    // its terms in the `published` term dictionary touches only them,
+    // where the fast-field range scans the column of every event in the
+    // case (4.3 ms against ~0.3 ms p99 at 1M). A wide one (a hunt over
+    // weeks) would walk a posting list per millisecond: the column wins.
+    // The term dictionary holds seconds (tantivy truncates indexed dates),
+    // so only whole-second bounds are exact there.
+    let whole = |t: DateTime<Utc>| t.timestamp_subsec_nanos() == 0;
+    let narrow = matches!((since, until),
+        (Some(a), Some(b)) if b - a <= NARROW_WINDOW && whole(a) && whole(b));
+    if narrow {
+        Some(Box::new(InvertedIndexRangeQuery::new(lower, upper)))
+    } else {
+        Some(Box::new(RangeQuery::new(lower, upper)))
+    }
 }
+
+/// Time windows up to this wide are answered from the term dictionary.
+const NARROW_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(2);
 
 /// `a AND b`, or `a` alone when there is no `b`.
 pub fn and(a: Box<dyn Query>, b: Option<Box<dyn Query>>) -> Box<dyn Query> {
@@ -1346,6 +1364,45 @@ mod tests {
             run(and(all, time_range(f, Some(at(90)), Some(just_after)))),
             1
         );
+    }
+
+    #[test]
+    fn narrow_windows_count_as_the_column_does() {
+        // Events inside and at the edges of whole seconds: the term
+        // dictionary holds seconds, the column milliseconds.
+        let (schema, f) = crate::index::schema::build();
+        let index = Index::create_in_ram(schema);
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let offsets = [-1, 0, 1, 499, 500, 999, 1000, 1001, 1999, 2000, 7_200_000];
+        for ms in offsets {
+            let mut doc = TantivyDocument::default();
+            let when = t0().timestamp_millis() + ms;
+            doc.add_date(f.published, tantivy::DateTime::from_timestamp_millis(when));
+            writer.add_document(doc).expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let count = |q: &dyn Query| searcher.search(q, &Count).expect("search");
+        let at = |ms: i64| t0() + chrono::Duration::milliseconds(ms);
+        let by_hand = |a: i64, b: i64| offsets.iter().filter(|&&o| a <= o && o < b).count();
+        let windows = [
+            (0, 1000),
+            (-1000, 1000),
+            (0, 2000),
+            (1000, 1000),
+            (0, 1),
+            (1, 1000),
+            (499, 1001),
+            (-5, 2001),
+            (0, 7_200_000),
+            (0, 7_201_000),
+        ];
+        for (a, b) in windows {
+            let q = time_range(&f, Some(at(a)), Some(at(b))).expect("bounded");
+            assert_eq!(count(q.as_ref()), by_hand(a, b), "{a} .. {b}");
+        }
     }
 
     #[test]
