@@ -4,10 +4,13 @@
 use super::document::display_ip;
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::net::IpAddr;
 use tantivy::Searcher;
+use tantivy::Term;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::query::Query;
+use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
+use tantivy::schema::{FieldType, IntoIpv6Addr};
 use tantivy::tokenizer::TokenizerManager;
 
 /// One value of a field with how often it occurs and when.
@@ -53,8 +56,80 @@ impl TopRequest {
     }
 }
 
-/// Run every request in one pass over the matches of `query`.
+/// Count every request over the matches of `query`.
+///
+/// Requests with per-value extras (first/last seen, a companion field) are
+/// answered in two passes: plain counts first, then the extras over only
+/// the events that hold one of the top values. One pass would compute the
+/// extras for every distinct value (every IP of the case) before keeping
+/// the top few: 103 ms against ~30 ms for the top 20 IPs at 1M events.
 pub fn top(
+    searcher: &Searcher,
+    query: &dyn Query,
+    requests: &[TopRequest],
+) -> tantivy::Result<Vec<Vec<Counted>>> {
+    let plain: Vec<TopRequest> = requests
+        .iter()
+        .map(|r| TopRequest::new(r.field, r.size))
+        .collect();
+    let mut found = aggregate(searcher, query, &plain)?;
+    for (i, r) in requests.iter().enumerate() {
+        if (!r.with_times && r.with.is_none()) || found[i].is_empty() {
+            continue;
+        }
+        let Some(only_top) = holding_any(searcher, r.field, &found[i]) else {
+            // A field whose values cannot be looked up as terms: one pass.
+            found[i] = aggregate(searcher, query, std::slice::from_ref(r))?.remove(0);
+            continue;
+        };
+        let narrowed = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, Box::new(only_top)),
+        ]);
+        // Events holding a top value may hold other values too (targets):
+        // ask for room beyond the top ones, then keep only those.
+        let wide = TopRequest {
+            size: found[i].len() * 2 + 10,
+            ..r.clone()
+        };
+        let detailed = aggregate(searcher, &narrowed, &[wide])?.remove(0);
+        for c in &mut found[i] {
+            if let Some(d) = detailed.iter().find(|d| d.value == c.value) {
+                c.first_seen_ms = d.first_seen_ms;
+                c.last_seen_ms = d.last_seen_ms;
+                c.with = d.with.clone();
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Events whose `field` holds one of `values`; `None` for a field that is
+/// neither text nor an IP.
+fn holding_any(searcher: &Searcher, field: &str, values: &[Counted]) -> Option<TermSetQuery> {
+    let schema = searcher.schema();
+    let f = schema.get_field(field).ok()?;
+    let terms: Option<Vec<Term>> = match schema.get_field_entry(f).field_type() {
+        FieldType::Str(_) => Some(
+            values
+                .iter()
+                .map(|c| Term::from_field_text(f, &c.value))
+                .collect(),
+        ),
+        FieldType::IpAddr(_) => values
+            .iter()
+            .map(|c| {
+                let ip: IpAddr = c.value.parse().ok()?;
+                Some(Term::from_field_ip_addr(f, ip.into_ipv6_addr()))
+            })
+            .collect(),
+        _ => None,
+    };
+    Some(TermSetQuery::new(terms?))
+}
+
+/// Run every request in one aggregation pass over the matches of `query`.
+fn aggregate(
     searcher: &Searcher,
     query: &dyn Query,
     requests: &[TopRequest],
