@@ -510,6 +510,7 @@ fn actor_summary() -> Summary {
                 ],
             ),
         ],
+        awaits_correlation: false,
     }
 }
 
@@ -539,6 +540,7 @@ fn session_summary() -> Summary {
             ),
             line("dtHashes", &["3f9a…e1c0 (8)", "bbf33fef…23c6 (2)"]),
         ],
+        awaits_correlation: false,
     }
 }
 
@@ -570,6 +572,7 @@ fn ip_summary() -> Summary {
                 ],
             ),
         ],
+        awaits_correlation: false,
     }
 }
 

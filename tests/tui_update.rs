@@ -636,3 +636,68 @@ fn an_ingest_ending_reloads_the_view_on_screen_and_later_the_others() {
         "the finished gauge goes at the next key"
     );
 }
+
+fn ip_loaded(t: u64, awaits_correlation: bool) -> Msg {
+    use okhunt::app::state::Summary;
+    Msg::Loaded {
+        ticket: t,
+        result: Ok(Loaded::Events {
+            rows: (0..2).map(event).collect(),
+            total: 2,
+            histogram: None,
+            summary: Some(Summary {
+                lines: Vec::new(),
+                awaits_correlation,
+            }),
+        }),
+    }
+}
+
+#[test]
+fn an_ip_view_drawn_before_the_correlation_is_loaded_again_once_it_is() {
+    let mut s = with_events(3);
+    let e = send(&mut s, key("i"));
+    let asked = load_request(&e).clone();
+    send(&mut s, ip_loaded(ticket(&e), true));
+    // The view is on screen at once, and asked for again when ready.
+    assert_eq!(s.views.len(), 3);
+    let again = send(&mut s, Msg::Correlated);
+    assert_eq!(load_request(&again), &asked);
+    send(&mut s, ip_loaded(ticket(&again), false));
+    assert_eq!(s.views.len(), 3, "replaced in place, not pushed");
+    // A view deeper in the stack that went without it reloads when shown.
+    let mut s = with_events(3);
+    let e = send(&mut s, key("i"));
+    let asked = load_request(&e).clone();
+    send(&mut s, ip_loaded(ticket(&e), true));
+    let e = send(&mut s, key("a"));
+    send(&mut s, events_loaded(ticket(&e), 2));
+    assert_eq!(s.views.len(), 4);
+    assert!(
+        send(&mut s, Msg::Correlated).is_empty(),
+        "the actor view is fine"
+    );
+    let back = send(&mut s, key("esc"));
+    assert_eq!(s.views.len(), 3);
+    assert_eq!(load_request(&back), &asked);
+}
+
+#[test]
+fn a_correlation_ready_before_the_answer_arrives_asks_again() {
+    let mut s = with_events(3);
+    let e = send(&mut s, key("i"));
+    let asked = load_request(&e).clone();
+    assert!(
+        send(&mut s, Msg::Correlated).is_empty(),
+        "nothing to reload yet"
+    );
+    let again = send(&mut s, ip_loaded(ticket(&e), true));
+    assert_eq!(load_request(&again), &asked);
+    // A view built with it stays as it is.
+    assert!(send(&mut s, ip_loaded(ticket(&again), false)).is_empty());
+    // After the case changed, an answer without it waits for the next build.
+    send(&mut s, Msg::Case(Default::default()));
+    let e = send(&mut s, key("i"));
+    assert!(send(&mut s, ip_loaded(ticket(&e), true)).is_empty());
+    assert!(!send(&mut s, Msg::Correlated).is_empty());
+}

@@ -67,6 +67,8 @@ struct Driver {
     ticket: u64,
     /// Every `Msg::Case` received, in order.
     cases: Vec<CaseInfo>,
+    /// The worker said its correlation is built.
+    correlated: bool,
 }
 
 impl Driver {
@@ -79,6 +81,7 @@ impl Driver {
             answers,
             ticket: 0,
             cases: Vec::new(),
+            correlated: false,
         }
     }
 
@@ -96,7 +99,11 @@ impl Driver {
         self.jobs.send(Job { ticket, request }).expect("send job");
         loop {
             match self.next() {
-                Msg::Case(info) => self.cases.push(info),
+                Msg::Case(info) => {
+                    self.cases.push(info);
+                    self.correlated = false;
+                }
+                Msg::Correlated => self.correlated = true,
                 Msg::Loaded { ticket: t, result } => {
                     assert_eq!(t, ticket, "answers come in order");
                     return result.unwrap_or_else(|e| panic!("job failed: {e}"));
@@ -110,7 +117,33 @@ impl Driver {
         self.events_in(query, None, focus)
     }
 
+    /// An events view as the UI ends up showing it: a summary drawn
+    /// before the correlation was built is asked for again once it is.
     fn events_in(
+        &mut self,
+        query: &str,
+        range: Option<(i64, i64)>,
+        focus: Option<Focus>,
+    ) -> Events {
+        let first = self.events_once(query, range, focus.clone());
+        if !first.summary.as_ref().is_some_and(|s| s.awaits_correlation) {
+            return first;
+        }
+        let known = first.line("known as");
+        assert_eq!(known, ["being worked out (correlating the case)…"]);
+        while !self.correlated {
+            match self.next() {
+                Msg::Correlated => self.correlated = true,
+                Msg::Case(info) => self.cases.push(info),
+                other => panic!("unexpected message {other:?}"),
+            }
+        }
+        let again = self.events_once(query, range, focus);
+        assert!(!again.summary.as_ref().is_some_and(|s| s.awaits_correlation));
+        again
+    }
+
+    fn events_once(
         &mut self,
         query: &str,
         range: Option<(i64, i64)>,

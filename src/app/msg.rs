@@ -75,6 +75,9 @@ pub enum Msg {
     Ingest(IngestStatus),
     /// A live tail of the org polled (or stopped).
     Tail(TailStatus),
+    /// The case's correlation (keep-alive, SSO and token-granter IPs) is
+    /// built: views drawn without it can be loaded again.
+    Correlated,
 }
 
 /// An ingest running beside the UI, as the status bar shows it.

@@ -192,7 +192,10 @@ pub fn actor(searcher: &Searcher, query: &dyn Query, total: usize) -> tantivy::R
     if !targets.is_empty() {
         lines.push(line("targets", targets.iter().map(plain).collect()));
     }
-    Ok(Summary { lines })
+    Ok(Summary {
+        lines,
+        awaits_correlation: false,
+    })
 }
 
 /// How a session view was answered.
@@ -254,7 +257,10 @@ pub fn session(
             .map(|h| format!("{} {}", abbrev(&h.value, 8), h.count)),
     );
     lines.push(line("dtHash", dt));
-    Ok(Summary { lines })
+    Ok(Summary {
+        lines,
+        awaits_correlation: false,
+    })
 }
 
 /// One IP: where it is, who used it for what, and what the hunts'
@@ -265,7 +271,7 @@ pub fn ip(
     query: &dyn Query,
     total: usize,
     ip: Option<Ipv6Addr>,
-    correlation: &Correlation,
+    correlation: Option<&Correlation>,
 ) -> tantivy::Result<Summary> {
     let ov = overview(searcher, query, &["actor"])?;
     let [cities, states, countries, orgs, isps, zones, actors, types] = tops(
@@ -325,10 +331,13 @@ pub fn ip(
     events.extend(ov.span.map(|(a, b)| full_span(a, b)));
     events.push(count(ov.distinct[0], "actor", "actors"));
     let names: Vec<String> = actors.iter().map(|a| a.value.clone()).collect();
-    let known = ip
-        .map(|ip| known_as(correlation, ip, &names))
-        .unwrap_or_default();
+    let known = match (correlation, ip) {
+        (None, _) => vec!["being worked out (correlating the case)…".to_string()],
+        (Some(c), Some(ip)) => known_as(c, ip, &names),
+        (Some(_), None) => Vec::new(),
+    };
     Ok(Summary {
+        awaits_correlation: correlation.is_none(),
         lines: vec![
             line("where", here),
             line(
@@ -881,7 +890,7 @@ mod tests {
         let addr = parse_ip(SAN_FRANCISCO.ip);
         let q =
             crate::index::query::parse(&idx.fields, s.schema(), "ip:73.92.144.203").expect("query");
-        let sum = ip(&s, &idx.fields, q.as_ref(), 3, addr, &c).expect("summary");
+        let sum = ip(&s, &idx.fields, q.as_ref(), 3, addr, Some(&c)).expect("summary");
         let get = |label: &str| {
             sum.lines
                 .iter()

@@ -48,6 +48,9 @@ pub struct Histogram {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
     pub lines: Vec<SummaryLine>,
+    /// Drawn before the case's correlation was ready (an IP's `known as`
+    /// says it is being worked out): loaded again once it is.
+    pub awaits_correlation: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -272,6 +275,9 @@ pub struct AppState {
     /// (ms). Relative time ranges (`7d`) count back from the last event,
     /// so they mean the same on an exported case months later.
     pub case: CaseInfo,
+    /// The worker has built the case's correlation since the case last
+    /// changed (an answer that went without it is stale once this is set).
+    pub correlated: bool,
     /// Draw with colours (false under NO_COLOR).
     pub color: bool,
     pub quit: bool,
@@ -301,6 +307,7 @@ impl AppState {
             ingest: None,
             tail: None,
             case: CaseInfo::default(),
+            correlated: false,
             color,
             quit: false,
         };

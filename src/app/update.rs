@@ -19,9 +19,12 @@ pub fn update(state: &mut AppState, msg: Msg, keymap: &Keymap) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Case(info) => {
+            // The worker drops its correlation when the case changes.
             state.case = info;
+            state.correlated = false;
             Vec::new()
         }
+        Msg::Correlated => on_correlated(state),
         Msg::Ingest(status) => on_ingest(state, status),
         Msg::Tail(status) => on_tail(state, status),
         Msg::TerminalLost(_) => vec![Effect::Quit],
@@ -226,6 +229,18 @@ fn case_changed(state: &mut AppState) -> Vec<Effect> {
     if let Some(i) = &mut state.incoming {
         i.view.stale = true;
         return Vec::new();
+    }
+    reload_if_stale(state)
+}
+
+/// The correlation is ready: views drawn without it (an IP's `known as`)
+/// are loaded again when next shown, the one on screen at once.
+fn on_correlated(state: &mut AppState) -> Vec<Effect> {
+    state.correlated = true;
+    for v in &mut state.views {
+        if v.summary.as_ref().is_some_and(|s| s.awaits_correlation) {
+            v.stale = true;
+        }
     }
     reload_if_stale(state)
 }
@@ -503,7 +518,10 @@ fn on_loaded(state: &mut AppState, ticket: u64, result: Result<Loaded, String>) 
         apply_filter(&mut view, Some(&text));
     }
     view.cursor = view.cursor.min(view.rows.len().saturating_sub(1));
-    let reload = view.stale;
+    // Answered without the correlation, which was ready before the answer
+    // arrived: ask again.
+    let late = state.correlated && view.summary.as_ref().is_some_and(|s| s.awaits_correlation);
+    let reload = view.stale || late;
     view.stale = false;
     if incoming.replace {
         *state.top_mut() = view;
@@ -512,7 +530,8 @@ fn on_loaded(state: &mut AppState, ticket: u64, result: Result<Loaded, String>) 
     }
     keep_in_view(state);
     if reload {
-        // An ingest ended while this was loading: ask again.
+        // An ingest ended (or the correlation was built) while this was
+        // loading: ask again.
         state.top_mut().stale = true;
         return reload_if_stale(state);
     }

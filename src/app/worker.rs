@@ -32,6 +32,8 @@ struct Worker {
     warming: Option<Warming>,
     /// Events in the index when last looked (`None` before the first look).
     docs: Option<u64>,
+    /// Where the warm-up says the correlation is ready.
+    answers: Sender<Msg>,
 }
 
 /// Start the worker on `case`; answers arrive on `answers` as `Msg::Loaded`,
@@ -49,6 +51,7 @@ pub fn spawn(case: Case, answers: Sender<Msg>) -> anyhow::Result<Sender<Job>> {
         correlation: None,
         warming: None,
         docs: None,
+        answers: answers.clone(),
     };
     std::thread::Builder::new()
         .name("okhunt-worker".into())
@@ -144,6 +147,7 @@ impl Worker {
         let searcher = self.reader.searcher();
         let fields = self.case.fields.clone();
         let config = self.config.clone();
+        let answers = self.answers.clone();
         let spawned = std::thread::Builder::new()
             .name("okhunt-correlate".into())
             .spawn(move || {
@@ -151,12 +155,45 @@ impl Worker {
                 let c = Correlation::build(&searcher, &fields, &config, None, None).map_err(err);
                 let ms = started.elapsed().as_millis() as u64;
                 tracing::debug!(ms, "correlation built");
+                // The UI is told even when no view waits: it may be asking.
+                let _ = answers.send(Msg::Correlated);
                 c
             });
         match spawned {
             Ok(handle) => self.warming = Some(handle),
             Err(e) => tracing::info!("cannot start the correlation thread: {e}"),
         }
+    }
+
+    /// The correlation if it is built, without waiting for it; starts the
+    /// warm-up when none runs.
+    fn ready_correlation(&mut self) -> Result<bool, String> {
+        if self.correlation.is_none() {
+            if self.warming.is_none() {
+                self.warm_up();
+            }
+            match self.warming.take() {
+                Some(handle) if handle.is_finished() => {
+                    let built = handle
+                        .join()
+                        .map_err(|_| "the correlation thread panicked".to_string())??;
+                    self.correlation = Some(built);
+                }
+                Some(handle) => {
+                    self.warming = Some(handle);
+                    return Ok(false);
+                }
+                // The thread could not start: build it here.
+                None => {
+                    let searcher = self.reader.searcher();
+                    let built =
+                        Correlation::build(&searcher, &self.case.fields, &self.config, None, None)
+                            .map_err(err)?;
+                    self.correlation = Some(built);
+                }
+            }
+        }
+        Ok(self.correlation.is_some())
     }
 
     /// See what was committed since the last look (cheap when nothing
@@ -261,13 +298,12 @@ impl Worker {
                 Some(profile::session(&searcher, q.as_ref(), total, id, &family).map_err(err)?)
             }
             Some(Focus::Ip(ip)) => {
-                let correlation = correlation(
-                    &mut self.correlation,
-                    &mut self.warming,
-                    &searcher,
-                    fields,
-                    &self.config,
-                )?;
+                // Never wait for the correlation here (a second per million
+                // events): the view says it is being worked out, and is
+                // loaded again when the warm-up reports it built.
+                let ready = self.ready_correlation()?;
+                let correlation = self.correlation.as_ref().filter(|_| ready);
+                let fields = &self.case.fields;
                 let addr = parse_ip(ip);
                 Some(
                     profile::ip(&searcher, fields, q.as_ref(), total, addr, correlation)
