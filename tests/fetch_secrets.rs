@@ -120,3 +120,35 @@ async fn the_token_is_never_written_logged_or_printed() {
         assert_eq!(files_with(&w.path("data"), needle), Vec::<PathBuf>::new());
     }
 }
+
+/// With a token in memory, a crash must not write it to a core file: the
+/// core size limit of a running fetch is 0 (and on Linux it is
+/// non-dumpable, which /proc does not show to root).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_process_holding_the_token_writes_no_core_dump() {
+    use std::io::Read;
+    use std::net::TcpListener;
+    // An "org" that accepts the connection and never answers: the fetch
+    // holds the token while it waits.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
+    let org = format!("http://{}", listener.local_addr().expect("addr"));
+    let w = World::new();
+    let mut child = fetch_sim::fetch_cmd(&w, &["--org", &org], &[])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn okhunt fetch");
+    let (mut conn, _) = listener.accept().expect("the fetch connects");
+    let mut first = [0u8; 16];
+    let _ = conn.read(&mut first);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).expect("limits");
+    let _ = child.kill();
+    let _ = child.wait();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .expect("a core limit line");
+    let soft = core.split_whitespace().nth(4).expect("soft limit");
+    assert_eq!(soft, "0", "{core}");
+}

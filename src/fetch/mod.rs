@@ -14,6 +14,7 @@
 pub mod client;
 pub mod errors;
 pub mod fetcher;
+pub mod hardening;
 pub mod org;
 pub mod page;
 pub mod paging;

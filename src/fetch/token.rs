@@ -53,8 +53,11 @@ impl std::fmt::Debug for Token {
 
 impl Token {
     /// The token from `file` when given, else from the environment.
+    /// Reading it turns core dumps off for the rest of the process.
     pub fn resolve(file: Option<&Path>) -> Result<Token, String> {
-        Token::resolve_with(file, &|v| std::env::var(v).ok())
+        let token = Token::resolve_with(file, &|v| std::env::var(v).ok())?;
+        super::hardening::no_core_dumps();
+        Ok(token)
     }
 
     /// [`Token::resolve`] with the environment given (for tests).

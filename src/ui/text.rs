@@ -4,7 +4,26 @@ use crate::output::{escape, fit};
 
 /// `s` made inert and padded or cut (with `…`) to `width` characters.
 pub fn cell(s: &str, width: u16) -> String {
-    fit(&escape(s), usize::from(width))
+    fit(&escape(head(s, usize::from(width))), usize::from(width))
+}
+
+/// The first `width + 1` characters of `s`: all a cell of `width` can show
+/// (escaping only lengthens), so a 1 MB field costs what a short one does
+/// on every frame. The extra character keeps the cut mark (`…`).
+fn head(s: &str, width: usize) -> &str {
+    match s.char_indices().nth(width + 1) {
+        Some((end, _)) => &s[..end],
+        None => s,
+    }
+}
+
+/// The last `n` characters of `s`.
+fn last(s: &str, n: usize) -> &str {
+    match s.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((start, _)) if n > 0 => &s[start..],
+        _ if n == 0 => "",
+        _ => s,
+    }
 }
 
 /// `s` made inert and padded or cut to `width` characters, keeping its
@@ -13,7 +32,12 @@ pub fn cell(s: &str, width: u16) -> String {
 /// characters (`…ntication.sso`).
 pub fn cell_tail(s: &str, width: u16) -> String {
     let w = usize::from(width);
-    let e = escape(s);
+    // The end is what is kept; a little more than fits decides the cut.
+    let e = escape(if s.len() > 4 * w + 8 {
+        last(s, 4 * w + 8)
+    } else {
+        s
+    });
     let n = e.chars().count();
     if n <= w {
         return fit(&e, w);
@@ -31,7 +55,7 @@ pub fn cell_tail(s: &str, width: u16) -> String {
 
 /// `s` made inert and cut to at most `width` characters.
 pub fn cut(s: &str, width: usize) -> String {
-    let e = escape(s);
+    let e = escape(head(s, width));
     if e.chars().count() <= width {
         e.into_owned()
     } else {
@@ -41,9 +65,12 @@ pub fn cut(s: &str, width: usize) -> String {
 
 /// `s` made inert, keeping its end when it is too long (`…c > d`).
 pub fn cut_left(s: &str, width: usize) -> String {
-    let e = escape(s);
+    if width == 0 {
+        return String::new();
+    }
+    let e = escape(last(s, width + 1));
     let n = e.chars().count();
-    if n <= width || width == 0 {
+    if n <= width {
         return e.into_owned();
     }
     let mut o = String::from("…");
@@ -112,6 +139,25 @@ mod tests {
         );
         assert_eq!(cell_tail("user.session.end", 18), "user.session.end  ");
         assert_eq!(cell_tail("a\u{1b}b", 4), "…1bb");
+    }
+
+    #[test]
+    fn long_values_are_cut_before_escaping_with_the_same_result() {
+        let long = format!("{}\u{1b}]0;x\u{7}{}", "a".repeat(30), "b".repeat(1 << 20));
+        for w in [0u16, 1, 5, 29, 30, 31, 40] {
+            let whole = fit(&escape(&long), usize::from(w));
+            assert_eq!(cell(&long, w), whole, "width {w}");
+            assert_eq!(cut(&long, usize::from(w)), whole, "width {w}");
+        }
+        assert_eq!(cell("short", 8), "short   ");
+        assert_eq!(cut("\u{1b}", 10), "\\x1b");
+        let tail = format!("{}.session.start", "x".repeat(1 << 20));
+        assert_eq!(cell_tail(&tail, 14), "…session.start");
+        assert_eq!(cut_left(&tail, 6), "…start");
+        assert_eq!(cut_left("a\u{1b}", 10), "a\\x1b");
+        assert_eq!(last("héllo", 3), "llo");
+        assert_eq!(last("hé", 5), "hé");
+        assert_eq!(last("hé", 0), "");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_okhunt");
 
 pub struct Tui {
     pub parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte okhunt wrote to the terminal, as written.
+    pub raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
 }
@@ -63,6 +65,8 @@ impl Tui {
         let writer = pty.master.take_writer().expect("writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(24), nz(80), 0)));
         let sink = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         std::thread::spawn(move || {
             let _master = pty.master; // keep the pty open while reading
             let mut buf = [0u8; 8192];
@@ -71,10 +75,12 @@ impl Tui {
                     break;
                 }
                 sink.lock().expect("parser").process(&buf[..n]);
+                raw_sink.lock().expect("raw").extend_from_slice(&buf[..n]);
             }
         });
         Tui {
             parser,
+            raw,
             writer,
             child,
         }
@@ -82,6 +88,12 @@ impl Tui {
 
     pub fn screen(&self) -> String {
         self.parser.lock().expect("parser").screen().contents()
+    }
+
+    /// Whether okhunt ever wrote `bytes` to the terminal.
+    pub fn wrote(&self, bytes: &[u8]) -> bool {
+        let raw = self.raw.lock().expect("raw");
+        raw.windows(bytes.len()).any(|w| w == bytes)
     }
 
     pub fn top_line(&self) -> String {
