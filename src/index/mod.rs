@@ -2,6 +2,7 @@
 //! the Okta event model, never the UI.
 
 pub mod document;
+pub mod exclusion;
 pub mod query;
 pub mod schema;
 pub mod search;

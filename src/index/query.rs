@@ -34,6 +34,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::TokenizerManager;
 
+use crate::index::exclusion::Excluded;
 use crate::index::schema::Fields;
 
 /// Friendly field names accepted on top of the schema's own, as
@@ -202,7 +203,12 @@ impl<'a> Cx<'a> {
                 let mut clauses = Vec::with_capacity(children.len());
                 for (occur, child) in children {
                     if let Some(q) = self.ast(child)? {
-                        clauses.push((occur.unwrap_or(Occur::Must), q));
+                        let occur = occur.unwrap_or(Occur::Must);
+                        let q: Box<dyn Query> = match occur {
+                            Occur::MustNot => Box::new(Excluded::new(q)),
+                            _ => q,
+                        };
+                        clauses.push((occur, q));
                     }
                 }
                 if clauses.is_empty() {
@@ -1090,6 +1096,29 @@ mod tests {
         assert_eq!(c.count("actor:alice"), 0);
         // Field names are case-insensitive.
         assert_eq!(c.count("Actor:alice@acme.com"), 4);
+    }
+
+    #[test]
+    fn an_excluded_phrase_is_the_exact_complement_of_the_phrase() {
+        let c = case();
+        // tantivy 0.27 got these wrong (see index/exclusion.rs).
+        for phrase in [
+            r#""login to okta""#,
+            r#""for user""#,
+            r#""sign on""#,
+            r#"message:"access token""#,
+        ] {
+            let with = c.count(phrase);
+            assert!(with > 0, "{phrase} matches something");
+            assert_eq!(with + c.count(&format!("-{phrase}")), 10, "-{phrase}");
+            assert_eq!(with + c.count(&format!("NOT {phrase}")), 10, "NOT {phrase}");
+            assert_eq!(
+                c.count(&format!("actor:alice@acme.com AND NOT {phrase}"))
+                    + c.count(&format!("actor:alice@acme.com AND {phrase}")),
+                4,
+                "alice's events without {phrase}"
+            );
+        }
     }
 
     #[test]

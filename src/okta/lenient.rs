@@ -7,7 +7,7 @@
 //! it cannot use, and consumes that value so parsing continues.
 
 use serde::Deserialize;
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -144,8 +144,17 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
+/// Most objects kept from one list (`target`, `request.ipChain`). Real
+/// events hold a handful; a hostile one could hold millions of `{}` in a
+/// 64 MiB line, each costing ~100 bytes once parsed. The rest are skipped.
+pub const MAX_LIST: usize = 1024;
+
+/// Most pairs kept from one string map (`debugData`, ~20 in real events).
+pub const MAX_PAIRS: usize = 4096;
+
 /// A list of objects; elements that are not objects are dropped, a single
-/// object is taken as a list of one, anything else is an empty list.
+/// object is taken as a list of one, anything else is an empty list. At
+/// most [`MAX_LIST`] are kept.
 pub fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
@@ -171,9 +180,18 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectsVisitor<T> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of objects or null")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        let items = Vec::<Element<T>>::deserialize(SeqAccessDeserializer::new(seq))?;
-        Ok(items.into_iter().filter_map(|e| e.0).collect())
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // One element at a time: what is dropped is never held.
+        let mut out = Vec::new();
+        while out.len() < MAX_LIST {
+            match seq.next_element::<Element<T>>()? {
+                Some(Element(Some(item))) => out.push(item),
+                Some(Element(None)) => {}
+                None => return Ok(out),
+            }
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(out)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         Ok(vec![T::deserialize(MapAccessDeserializer::new(map))?])
@@ -208,7 +226,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectsVisitor<T> {
 pub type Pairs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
 
 /// A string-valued map (Okta's `debugData`), kept as ordered pairs; values
-/// that are not scalars are dropped.
+/// that are not scalars are dropped, and pairs past [`MAX_PAIRS`].
 pub fn string_map<'de, D>(d: D) -> Result<Pairs<'de>, D::Error>
 where
     D: Deserializer<'de>,
@@ -227,11 +245,14 @@ where
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
-            while let Some((k, v)) = map.next_entry::<Cow<'de, str>, Value<'de>>()? {
-                if let Some(v) = v.0 {
-                    out.push((k, v));
+            while out.len() < MAX_PAIRS {
+                match map.next_entry::<Cow<'de, str>, Value<'de>>()? {
+                    Some((k, Value(Some(v)))) => out.push((k, v)),
+                    Some(_) => {}
+                    None => return Ok(out),
                 }
             }
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             Ok(out)
         }
         fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
