@@ -65,6 +65,32 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Pull events from the Okta System Log API into the case (resumable).
     Fetch(FetchArgs),
+    /// Check the case: recount its events, read every stored original back
+    /// and print a digest of its event set (read-only).
+    Verify(VerifyArgs),
+    /// Rebuild a damaged index from its stored originals and the recorded
+    /// sources; the damaged index is kept aside, never deleted.
+    Repair(RepairArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct RepairArgs {
+    /// Ingest the recorded source files again even when every segment of
+    /// the damaged index could be read.
+    #[arg(long)]
+    pub from_sources: bool,
+    /// Indexing threads (default: 2, or fewer on a 1-core machine).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Index writer memory budget in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub heap_mib: usize,
 }
 
 #[derive(Args, Debug)]

@@ -12,6 +12,7 @@ pub mod generate;
 pub mod hunt;
 pub mod index;
 pub mod ingest;
+pub mod integrity;
 pub mod keymap;
 pub mod logging;
 pub mod okta;

@@ -30,3 +30,34 @@ pub fn init() -> Option<WorkerGuard> {
         .ok()?;
     Some(guard)
 }
+
+/// Replace Rust's panic report (a backtrace on the terminal) with one
+/// plain sentence on stderr and the details in the log. A panic is a bug,
+/// or a damaged index file tantivy did not expect: the sentence says how
+/// to tell which. (The TUI's own hook restores the terminal first.)
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let backtrace = std::backtrace::Backtrace::force_capture();
+        tracing::error!("panic at {at}: {what}\n{backtrace}");
+        let log = log_dir().map_or_else(
+            || "okhunt's log".to_string(),
+            |d| d.join("okhunt.log").display().to_string(),
+        );
+        eprintln!(
+            "okhunt: internal error: panicked at {at}: {}. If it happened while reading a case, \
+             run okhunt verify on it: a damaged index is rebuilt with okhunt repair. \
+             Otherwise please report it with {log}.",
+            crate::output::escape(&what)
+        );
+    }));
+}

@@ -7,6 +7,7 @@ fn main() -> ExitCode {
     // clap prints usage errors itself and exits with code 2.
     let cli = Cli::parse();
     let _log = okhunt::logging::init();
+    okhunt::logging::install_panic_hook();
     tracing::info!(args = ?std::env::args().skip(1).collect::<Vec<_>>(), "start");
     match commands::run(cli) {
         Ok(code) => code,

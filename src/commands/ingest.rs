@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Problems printed on stderr; the rest go only to --errors FILE.
@@ -28,6 +28,7 @@ pub fn run(case_dir: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         eprintln!("okhunt: none of the paths given exists; nothing ingested");
         return Ok(ExitCode::from(1));
     }
+    let stop = StopSignals::install()?;
     let mut case = Case::open_or_create(case_dir)?;
     let mut errors_file = match &args.errors {
         Some(p) => Some(std::io::BufWriter::new(
@@ -57,7 +58,14 @@ pub fn run(case_dir: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
             reporter.println(&format!("okhunt: {p}"));
         }
     };
-    let result = ingest::run(&mut case, &args.paths, &opts, &progress, &mut report);
+    let result = ingest::run_until(
+        &mut case,
+        &args.paths,
+        &opts,
+        &progress,
+        &stop.flag,
+        &mut report,
+    );
     reporter.finish();
     let summary = result?;
     if let Some(mut f) = errors_file {
@@ -73,6 +81,9 @@ pub fn run(case_dir: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         }
     }
     print_summary(&summary, started.elapsed(), &case);
+    if summary.interrupted {
+        return Ok(ExitCode::from(stop.exit_code()));
+    }
     let failed = !summary.failed_paths.is_empty() || (args.strict && summary.skipped > 0);
     Ok(if failed {
         ExitCode::from(1)
@@ -81,7 +92,7 @@ pub fn run(case_dir: &Path, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn default_threads() -> usize {
+pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4))
 }
 
@@ -106,6 +117,49 @@ fn print_summary(s: &Summary, elapsed: Duration, case: &Case) {
             "okhunt: {} of the paths given could not be read or held no Okta events (listed above)",
             s.failed_paths.len()
         );
+    }
+    if s.interrupted {
+        eprintln!(
+            "okhunt: interrupted: everything read so far is kept; run the same command again to finish (duplicates are skipped)"
+        );
+    }
+}
+
+/// Ctrl-C and SIGTERM ask the ingest to stop: it commits what it has read
+/// and exits 128 + the signal. A second one while it commits exits at once:
+/// a tantivy commit and case.json's replacement are both atomic, so the
+/// case is left as before the commit (the next run finishes the batch).
+struct StopSignals {
+    flag: Arc<AtomicBool>,
+    /// The signal that arrived first (0 while none has).
+    which: Arc<AtomicUsize>,
+}
+
+impl StopSignals {
+    fn install() -> anyhow::Result<StopSignals> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        use signal_hook::flag;
+        let flag = Arc::new(AtomicBool::new(false));
+        let which = Arc::new(AtomicUsize::new(0));
+        for sig in [SIGINT, SIGTERM] {
+            // Order matters: the exit checks the flag before the second
+            // handler sets it, so only a second signal exits.
+            flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(&flag))
+                .context("cannot install the Ctrl-C handler")?;
+            flag::register(sig, Arc::clone(&flag)).context("cannot install the Ctrl-C handler")?;
+            // `which` keeps the first signal: later ones exit above.
+            flag::register_usize(sig, Arc::clone(&which), sig as usize)
+                .context("cannot install the Ctrl-C handler")?;
+        }
+        Ok(StopSignals { flag, which })
+    }
+
+    /// 130 after Ctrl-C, 143 after SIGTERM, as a shell reports them.
+    fn exit_code(&self) -> u8 {
+        match self.which.load(Ordering::Relaxed) {
+            0 => 130,
+            sig => u8::try_from(128 + sig).unwrap_or(130),
+        }
     }
 }
 
@@ -140,16 +194,7 @@ fn start_reporter(progress: Arc<Progress>) -> Reporter {
     let stop = Arc::new(AtomicBool::new(false));
     let tty = std::io::stderr().is_terminal();
     let bar = tty.then(|| {
-        let b = ProgressBar::with_draw_target(
-            Some(progress.total().max(1)),
-            ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ETA {eta}",
-        ) {
-            b.set_style(style);
-        }
-        b
+        ProgressBar::with_draw_target(Some(progress.total().max(1)), ProgressDrawTarget::stderr())
     });
     let thread = {
         let stop = Arc::clone(&stop);
@@ -157,21 +202,34 @@ fn start_reporter(progress: Arc<Progress>) -> Reporter {
         std::thread::spawn(move || {
             let started = Instant::now();
             let mut last_line = Instant::now();
+            let mut sized = None;
             while !stop.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(200));
                 let rate = progress.events() as f64 / started.elapsed().as_secs_f64().max(0.001);
+                // Stdin alone has no size: a spinner with what was read,
+                // not a bar that is always full with an ETA of 0.
+                let total = progress.total();
                 match &bar {
                     Some(b) => {
-                        b.set_length(progress.total().max(progress.bytes()).max(1));
+                        if sized != Some(total > 0) {
+                            sized = Some(total > 0);
+                            b.set_style(bar_style(total > 0));
+                        }
+                        b.set_length(total.max(progress.bytes()).max(1));
                         b.set_position(progress.bytes());
                         b.set_message(format!("{} events, {:.0}/s", progress.events(), rate));
+                        b.tick();
                     }
                     None if last_line.elapsed() >= Duration::from_secs(5) => {
                         last_line = Instant::now();
+                        let of = if total > 0 {
+                            format!(" of {}", HumanBytes(total))
+                        } else {
+                            String::new()
+                        };
                         eprintln!(
-                            "okhunt: {} read of {}, {} events ({:.0}/s), reading {}",
+                            "okhunt: {} read{of}, {} events ({:.0}/s), reading {}",
                             HumanBytes(progress.bytes()),
-                            HumanBytes(progress.total()),
                             progress.events(),
                             rate,
                             progress.current()
@@ -187,4 +245,13 @@ fn start_reporter(progress: Arc<Progress>) -> Reporter {
         stop,
         thread: Some(thread),
     }
+}
+
+fn bar_style(sized: bool) -> ProgressStyle {
+    let template = if sized {
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ETA {eta}"
+    } else {
+        "{spinner} [{elapsed_precise}] {bytes} read, {msg}"
+    };
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner())
 }

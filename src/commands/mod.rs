@@ -7,9 +7,11 @@ pub mod fetch;
 pub mod generate;
 pub mod hunt;
 pub mod ingest;
+pub mod repair;
 pub mod search;
 pub mod stats;
 pub mod tui;
+pub mod verify;
 
 /// A mistake in how okhunt was called (exit code 2), as opposed to a
 /// failure while doing the work (exit code 1).
@@ -37,6 +39,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hunt(args) => hunt::run(&case_dir, &args),
         Command::Generate(args) => generate::run(&args),
         Command::Fetch(args) => fetch::run(&case_dir, &args),
+        Command::Verify(args) => verify::run(&case_dir, &args),
+        Command::Repair(args) => repair::run(&case_dir, &args),
     }
 }
 

@@ -116,6 +116,8 @@ pub fn run(case_dir: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
                         i.skipped,
                         if i.finished.is_none() {
                             " (interrupted)"
+                        } else if i.interrupted {
+                            " (stopped early: run it again to add the rest)"
                         } else {
                             ""
                         }

@@ -93,6 +93,7 @@ impl CaseSink {
                 added: 0,
                 duplicates: 0,
                 skipped: 0,
+                interrupted: false,
             });
             case.save_meta()?;
             let state = FetchState::load(&self.root)?;

@@ -17,6 +17,9 @@ use thiserror::Error;
 /// Committing every 10k costs ~20% of ingest speed; every 200k or 30 s does not.
 const COMMIT_EVERY_EVENTS: u64 = 200_000;
 const COMMIT_EVERY: Duration = Duration::from_secs(30);
+/// Overrides `COMMIT_EVERY` (seconds, fractions allowed), so tests can see
+/// timed commits without waiting 30 s.
+const COMMIT_SECS_ENV: &str = "OKHUNT_COMMIT_SECS";
 /// Merge once this many segments of a size have piled up (tantivy's
 /// default is 8). An ingest of 1M events writes ~10 segments of 100k (one per
 /// indexing thread per commit); merging 8 of them at the end cost a quarter
@@ -52,6 +55,7 @@ pub struct CaseWriter {
     batch: u64,
     uncommitted: u64,
     last_commit: Instant,
+    commit_every: Duration,
 }
 
 impl CaseWriter {
@@ -92,6 +96,7 @@ impl CaseWriter {
             batch,
             uncommitted: 0,
             last_commit: Instant::now(),
+            commit_every: commit_interval(),
         })
     }
 
@@ -116,10 +121,23 @@ impl CaseWriter {
         let doc = document::build(&self.fields, id, source, event, self.batch);
         self.writer.add_document(doc)?;
         self.uncommitted += 1;
-        if self.uncommitted >= COMMIT_EVERY_EVENTS || self.last_commit.elapsed() >= COMMIT_EVERY {
+        if self.uncommitted >= COMMIT_EVERY_EVENTS {
             self.commit()?;
+        } else {
+            self.commit_if_due()?;
         }
         Ok(Added::New)
+    }
+
+    /// Commit when events are waiting and the interval has passed. An
+    /// ingest calls this while its input is idle (a pipe that has gone
+    /// quiet), so what arrived before the pause becomes durable and
+    /// searchable without waiting for the next event.
+    pub fn commit_if_due(&mut self) -> Result<(), WriteError> {
+        if self.uncommitted > 0 && self.last_commit.elapsed() >= self.commit_every {
+            self.commit()?;
+        }
+        Ok(())
     }
 
     /// Make everything added so far durable and visible to new readers.
@@ -139,6 +157,21 @@ impl CaseWriter {
         self.writer.wait_merging_threads()?;
         Ok(())
     }
+
+    /// Commit and return without waiting for merges (the user asked to
+    /// stop). A merge still running is abandoned: tantivy publishes a merge
+    /// only when it completes, and the next writer removes its files.
+    pub fn finish_now(mut self) -> Result<(), WriteError> {
+        self.commit()
+    }
+}
+
+fn commit_interval() -> Duration {
+    std::env::var(COMMIT_SECS_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map_or(COMMIT_EVERY, Duration::from_secs_f64)
 }
 
 /// Every id in the case, as fingerprints, read from the uuid term

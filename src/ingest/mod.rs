@@ -4,16 +4,17 @@
 //! Used by `okhunt ingest` and by the TUI (which polls [`Progress`]).
 
 use crate::case::{Case, CaseError, IngestRecord};
-use crate::index::writer::{Added, CaseWriter, WriteError};
-use crate::okta::formats::{Reject, for_each_event};
-use crate::okta::records::{Item, Records, Start};
+use crate::index::writer::{CaseWriter, WriteError};
 use crate::okta::source::{self, Source};
 use chrono::Utc;
+use read::{Reading, io_reason};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub mod progress;
+mod read;
+mod stream;
 pub use progress::Progress;
 
 /// A line or element that was skipped, or a whole file that was.
@@ -45,6 +46,8 @@ pub struct Summary {
     /// with the reason (these make the command exit 1).
     pub failed_paths: Vec<Problem>,
     pub batch: u64,
+    /// Stopped by Ctrl-C before the end; what was read is committed.
+    pub interrupted: bool,
 }
 
 pub struct Options {
@@ -67,6 +70,20 @@ pub fn run(
     paths: &[PathBuf],
     opts: &Options,
     progress: &Progress,
+    report: &mut dyn FnMut(&Problem),
+) -> Result<Summary, IngestError> {
+    run_until(case, paths, opts, progress, &AtomicBool::new(false), report)
+}
+
+/// [`run`], stopping early once `stop` is set (Ctrl-C): everything read so
+/// far is committed and the batch is recorded as interrupted, so the same
+/// command run again adds the rest (what is already in is a duplicate).
+pub fn run_until(
+    case: &mut Case,
+    paths: &[PathBuf],
+    opts: &Options,
+    progress: &Progress,
+    stop: &AtomicBool,
     report: &mut dyn FnMut(&Problem),
 ) -> Result<Summary, IngestError> {
     let batch_guess = case.meta.next_batch();
@@ -120,29 +137,51 @@ pub fn run(
         batch,
         started: Utc::now(),
         finished: None,
-        sources: paths.iter().map(|p| p.display().to_string()).collect(),
+        // Absolute, so `okhunt repair` can read them again from anywhere.
+        sources: paths
+            .iter()
+            .map(|p| match p.as_os_str() {
+                s if s == "-" => "-".to_string(),
+                _ => std::path::absolute(p)
+                    .unwrap_or_else(|_| p.clone())
+                    .display()
+                    .to_string(),
+            })
+            .collect(),
         read: 0,
         added: 0,
         duplicates: 0,
         skipped: 0,
+        interrupted: false,
     });
     case.save_meta()?;
 
-    for (given, sources) in &expanded {
+    let mut reading = Reading {
+        writer,
+        progress,
+        summary,
+        report,
+        stop,
+    };
+    'paths: for (given, sources) in &expanded {
         let mut found_in_path = 0;
         let mut last_reason = None;
         for src in sources {
-            summary.files += 1;
+            if reading.stop_requested() {
+                break 'paths;
+            }
+            reading.summary.files += 1;
             progress.set_current(&src.name());
-            match read_source(src, &mut writer, progress, &mut summary, report) {
+            match reading.source(src) {
                 Ok(n) => found_in_path += n,
                 Err(p) => {
-                    report(&p);
+                    (reading.report)(&p);
                     last_reason = Some(p.reason.clone());
                 }
             }
         }
-        if found_in_path == 0 && !sources.is_empty() {
+        // A path cut short by a stop may simply not have been reached.
+        if found_in_path == 0 && !sources.is_empty() && !reading.stop_requested() {
             let problem = Problem {
                 source: given.display().to_string(),
                 line: None,
@@ -150,18 +189,36 @@ pub fn run(
             };
             match (sources.len(), last_reason) {
                 // A single file's problem was reported as it was found.
-                (1, Some(reason)) => summary.failed_paths.push(Problem { reason, ..problem }),
+                (1, Some(reason)) => reading
+                    .summary
+                    .failed_paths
+                    .push(Problem { reason, ..problem }),
                 _ => {
-                    report(&problem);
-                    summary.failed_paths.push(problem);
+                    (reading.report)(&problem);
+                    reading.summary.failed_paths.push(problem);
                 }
             }
         }
     }
-    writer.finish()?;
+    let Reading {
+        writer,
+        mut summary,
+        ..
+    } = reading;
+    // Read once, here: a stop that came after the last record still means
+    // the user asked to stop, and stdin may have ended only because Ctrl-C
+    // killed its producer.
+    summary.interrupted = stop.load(Ordering::Relaxed);
+    if summary.interrupted {
+        // The user is waiting: commit, and leave merging for next time.
+        writer.finish_now()?;
+    } else {
+        writer.finish()?;
+    }
 
     if let Some(rec) = case.meta.ingests.iter_mut().find(|r| r.batch == batch) {
         rec.finished = Some(Utc::now());
+        rec.interrupted = summary.interrupted;
         rec.read = summary.read;
         rec.added = summary.added;
         rec.duplicates = summary.duplicates;
@@ -169,115 +226,6 @@ pub fn run(
     }
     case.save_meta()?;
     Ok(summary)
-}
-
-/// Read one source; returns how many Okta events it held (new or not), or a
-/// problem with the whole file.
-fn read_source(
-    src: &Source,
-    writer: &mut CaseWriter,
-    progress: &Progress,
-    summary: &mut Summary,
-    report: &mut dyn FnMut(&Problem),
-) -> Result<u64, Problem> {
-    let name = src.name();
-    let file_problem = |reason: String| Problem {
-        source: name.clone(),
-        line: None,
-        reason,
-    };
-    let input = src
-        .open(progress.bytes_counter())
-        .map_err(|e| file_problem(io_reason(&e)))?;
-    let (start, records) = Records::open(input).map_err(|e| file_problem(io_reason(&e)))?;
-    match start {
-        Start::Empty => return Err(file_problem("empty file, no Okta events".into())),
-        Start::NotJson(b) => {
-            let what = if b.is_ascii_graphic() {
-                format!("'{}'", b as char)
-            } else {
-                format!("byte 0x{b:02x}")
-            };
-            return Err(file_problem(format!(
-                "not Okta data: starts with {what}, not JSON; skipped"
-            )));
-        }
-        Start::Json(_) => {}
-    }
-    let mut events = 0u64;
-    let mut rejected = 0u64;
-    let mut write_error = None;
-    for item in records {
-        let item = match item {
-            Ok(i) => i,
-            Err(e) => {
-                // A read error mid-file (truncated gzip, I/O): keep what was read.
-                summary.skipped += 1;
-                report(&Problem {
-                    source: name.clone(),
-                    line: None,
-                    reason: format!("stopped reading: {}", io_reason(&e)),
-                });
-                break;
-            }
-        };
-        match item {
-            Item::Skip { line, reason } => {
-                summary.skipped += 1;
-                rejected += 1;
-                report(&Problem {
-                    source: name.clone(),
-                    line: Some(line),
-                    reason,
-                });
-            }
-            Item::Record { line, bytes } => {
-                for_each_event(&bytes, &mut |r| match r {
-                    Ok((text, event)) => {
-                        events += 1;
-                        summary.read += 1;
-                        match writer.add(text, &event) {
-                            Ok(Added::New) => summary.added += 1,
-                            Ok(Added::Duplicate) => summary.duplicates += 1,
-                            Err(e) => write_error = Some(e),
-                        }
-                    }
-                    Err(reject) => {
-                        summary.skipped += 1;
-                        rejected += 1;
-                        report(&Problem {
-                            source: name.clone(),
-                            line: Some(line),
-                            reason: reject_reason(&reject),
-                        });
-                    }
-                });
-                if let Some(e) = write_error.take() {
-                    return Err(file_problem(format!("cannot write to the case: {e}")));
-                }
-                progress.events.store(summary.read, Ordering::Relaxed);
-                progress.added.store(summary.added, Ordering::Relaxed);
-            }
-        }
-    }
-    if events == 0 && rejected > 0 {
-        return Err(file_problem(format!(
-            "not Okta data: none of its {rejected} JSON values is an Okta event; skipped"
-        )));
-    }
-    Ok(events)
-}
-
-fn reject_reason(r: &Reject) -> String {
-    r.to_string()
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 /// Shared, thread-safe counters for whoever shows progress.
