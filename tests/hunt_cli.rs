@@ -247,3 +247,49 @@ fn list_filters_and_errors() {
             predicates::str::contains("okhunt.toml").and(predicates::str::contains("mfa_fatigue")),
         );
 }
+
+/// A day appended after the set ends, in which a token seen before acts
+/// again: a per-token finding covers the token's whole history, so the
+/// incremental run must not split it in two (it did: one finding for the
+/// old events, one for the new).
+#[test]
+fn a_token_acting_again_in_appended_events_stays_one_finding() {
+    let (dir, file) = tenant();
+    let day = dir.path().join("day-after.ndjson");
+    okhunt(dir.path())
+        .args(["generate", "--users", "30", "--days", "1", "--seed", "2"])
+        .args(["--end", "2024-03-16", "--out"])
+        .arg(&day)
+        .assert()
+        .success();
+
+    let inc = dir.path().join("inc-day-case");
+    ingest(dir.path(), &inc, file);
+    hunt_json(dir.path(), &inc, &[]);
+    ingest(dir.path(), &inc, &day);
+    let incremental = hunt_json(dir.path(), &inc, &[]);
+
+    let full_case = dir.path().join("full-day-case");
+    ingest(dir.path(), &full_case, file);
+    ingest(dir.path(), &full_case, &day);
+    let full = hunt_json(dir.path(), &full_case, &[]);
+
+    let tokens = |v: &[serde_json::Value]| -> Vec<String> {
+        v.iter()
+            .filter(|f| f["hunt"] == "api-token")
+            .map(|f| f["title"].to_string())
+            .collect()
+    };
+    let titles = tokens(&full);
+    assert!(!titles.is_empty(), "the story's token is found");
+    let mut distinct = titles.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        titles.len(),
+        distinct.len(),
+        "one finding per token: {titles:?}"
+    );
+    assert_eq!(tokens(&incremental), titles);
+    assert_eq!(incremental, full);
+}

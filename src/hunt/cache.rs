@@ -5,7 +5,8 @@
 //! After an ingest, the new events (batches above the watermark) span
 //! `[a, b]`. The hunts re-run over `[a - L, b + L]`, `L` being the longest
 //! look-back any hunt uses; cached findings that overlap that range are
-//! replaced, the others kept. The correlation layer (dominant IPs, service
+//! replaced, the others kept. Hunts whose findings span an entity's whole
+//! history (one per API token) re-run over the whole case. The correlation layer (dominant IPs, service
 //! IPs) is always built over the whole case so narrowing the hunts never
 //! changes what an IP means.
 
@@ -149,11 +150,17 @@ pub fn findings(
         }
     }
     let fresh = super::run_range(searcher, &case.fields, config, since, until)?;
+    let whole: Vec<&str> = super::all()
+        .iter()
+        .filter(|h| h.whole_history())
+        .map(|h| h.id())
+        .collect();
     let mut merged: Vec<Finding> = cached
         .into_iter()
-        .filter(|f| f.last_seen < since || f.first_seen > until)
+        .filter(|f| !whole.contains(&f.hunt) && (f.last_seen < since || f.first_seen > until))
         .collect();
-    merged.extend(fresh);
+    merged.extend(fresh.windowed);
+    merged.extend(fresh.whole);
     Finding::sort(&mut merged);
     save(case, latest, config, &merged);
     Ok((merged, Freshness::Incremental))

@@ -60,6 +60,13 @@ pub trait Hunt: Send + Sync {
     /// plainly what Okta does not log.
     fn description(&self) -> &'static str;
     fn run(&self, ctx: &HuntContext) -> tantivy::Result<Vec<Finding>>;
+    /// True for a hunt whose findings each cover an entity's whole history
+    /// (one per API token): an incremental re-run must run it over the
+    /// whole case, or a token used before and after the re-run's start
+    /// would be split into two findings.
+    fn whole_history(&self) -> bool {
+        false
+    }
 }
 
 /// Every hunt, in a stable order.
@@ -81,25 +88,45 @@ pub fn run(
     run_with(searcher, fields, config, &correlation, only, since, until)
 }
 
-/// Run every hunt over `[since, until]` with the correlation layer built
-/// over the whole case (used for incremental re-runs).
+/// What an incremental re-run found.
+pub struct RangeRun {
+    /// Findings of the windowed hunts over `[since, until]`.
+    pub windowed: Vec<Finding>,
+    /// Findings of the [`Hunt::whole_history`] hunts over the whole case:
+    /// they replace every cached finding of those hunts.
+    pub whole: Vec<Finding>,
+}
+
+/// Run every hunt over `[since, until]`, but the whole-history ones over
+/// the whole case, with the correlation layer built over the whole case
+/// (used for incremental re-runs).
 pub fn run_range(
     searcher: &Searcher,
     fields: &Fields,
     config: &HuntConfig,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> tantivy::Result<Vec<Finding>> {
+) -> tantivy::Result<RangeRun> {
     let correlation = Correlation::build(searcher, fields, config, None, None)?;
-    run_with(
-        searcher,
-        fields,
-        config,
-        &correlation,
-        &[],
-        Some(since),
-        Some(until),
-    )
+    let hunts = all();
+    let ids = |whole: bool| -> Vec<String> {
+        hunts
+            .iter()
+            .filter(|h| h.whole_history() == whole)
+            .map(|h| h.id().to_string())
+            .collect()
+    };
+    let (whole_ids, windowed_ids) = (ids(true), ids(false));
+    let run = |only: &[String], since, until| {
+        if only.is_empty() {
+            return Ok(Vec::new());
+        }
+        run_with(searcher, fields, config, &correlation, only, since, until)
+    };
+    Ok(RangeRun {
+        windowed: run(&windowed_ids, Some(since), Some(until))?,
+        whole: run(&whole_ids, None, None)?,
+    })
 }
 
 fn run_with(

@@ -49,6 +49,11 @@ impl Hunt for ApiToken {
         Severity::Medium
     }
 
+    /// One finding per token over everything it did.
+    fn whole_history(&self) -> bool {
+        true
+    }
+
     fn description(&self) -> &'static str {
         "API tokens (system.api_token.create/update/enable/revoke) and the events made with them \
          (transaction.detail.requestApiTokenId), one finding per token: who created it and what it did, counted by \
