@@ -11,6 +11,7 @@ use crate::hunt::correlate::scan;
 use crate::hunt::correlate::{Correlation, KeepAliveSpan};
 use crate::index::schema::Fields;
 use crate::index::stats::{self, Counted, TopRequest};
+use crate::index::timeline;
 use crate::okta::event::LogEvent;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -73,6 +74,12 @@ pub fn overview(
     query: &dyn Query,
     fields: &[&str],
 ) -> tantivy::Result<Overview> {
+    if fields.is_empty() {
+        return Ok(Overview {
+            span: timeline::span(searcher, query)?,
+            distinct: Vec::new(),
+        });
+    }
     let mut req = serde_json::Map::new();
     req.insert("first".into(), json!({"min": {"field": "published"}}));
     req.insert("last".into(), json!({"max": {"field": "published"}}));
@@ -117,22 +124,13 @@ pub fn histogram(
     let bucket = bucket_ms(first, last);
     let start = first.div_euclid(bucket) * bucket;
     let n = (last.div_euclid(bucket) - first.div_euclid(bucket) + 1).max(1);
-    let req = json!({"h": {"date_histogram": {
-        "field": "published",
-        "fixed_interval": format!("{bucket}ms"),
-        "min_doc_count": 0,
-    }}});
-    let result = aggregate(searcher, query, req)?;
-    let mut counts = vec![0u64; usize::try_from(n).unwrap_or(0)];
-    for b in result["h"]["buckets"].as_array().into_iter().flatten() {
-        let (Some(key), Some(count)) = (b["key"].as_f64(), b["doc_count"].as_u64()) else {
-            continue;
-        };
-        let i = (key.round() as i64 - start).div_euclid(bucket);
-        if let Some(c) = usize::try_from(i).ok().and_then(|i| counts.get_mut(i)) {
-            *c += count;
-        }
-    }
+    let counts = timeline::counts(
+        searcher,
+        query,
+        start,
+        bucket,
+        usize::try_from(n).unwrap_or(0),
+    )?;
     Ok(Histogram {
         start_ms: start,
         bucket_ms: bucket,

@@ -7,4 +7,5 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod stats;
+pub mod timeline;
 pub mod writer;
