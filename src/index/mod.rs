@@ -7,5 +7,6 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod stats;
+pub mod term_counts;
 pub mod timeline;
 pub mod writer;

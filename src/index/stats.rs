@@ -2,6 +2,7 @@
 //! values of a field, and per-value first/last seen. Never reads stored JSON.
 
 use super::document::display_ip;
+use super::term_counts;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::net::IpAddr;
@@ -9,7 +10,7 @@ use tantivy::Searcher;
 use tantivy::Term;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermSetQuery};
 use tantivy::schema::{FieldType, IntoIpv6Addr};
 use tantivy::tokenizer::TokenizerManager;
 
@@ -72,7 +73,11 @@ pub fn top(
         .iter()
         .map(|r| TopRequest::new(r.field, r.size))
         .collect();
-    let mut found = aggregate(searcher, query, &plain)?;
+    let mut found = if query.is::<AllQuery>() {
+        whole_case(searcher, query, &plain)?
+    } else {
+        aggregate(searcher, query, &plain)?
+    };
     for (i, r) in requests.iter().enumerate() {
         if (!r.with_times && r.with.is_none()) || found[i].is_empty() {
             continue;
@@ -102,6 +107,23 @@ pub fn top(
         }
     }
     Ok(found)
+}
+
+/// Plain counts over every event: from the term dictionaries where the
+/// field allows (see term_counts.rs), else by aggregation.
+fn whole_case(
+    searcher: &Searcher,
+    query: &dyn Query,
+    requests: &[TopRequest],
+) -> tantivy::Result<Vec<Vec<Counted>>> {
+    let mut out = Vec::with_capacity(requests.len());
+    for r in requests {
+        match term_counts::top_of_all(searcher, r.field, r.size)? {
+            Some(found) => out.push(found),
+            None => out.extend(aggregate(searcher, query, std::slice::from_ref(r))?),
+        }
+    }
+    Ok(out)
 }
 
 /// Events whose `field` holds one of `values`; `None` for a field that is
