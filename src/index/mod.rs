@@ -9,4 +9,5 @@ pub mod search;
 pub mod stats;
 pub mod term_counts;
 pub mod timeline;
+pub mod value_details;
 pub mod writer;

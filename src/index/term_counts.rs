@@ -48,30 +48,33 @@ pub fn top_of_all(
             }
         }
     }
+    // Keep every value counted at least as often as the size-th (ties
+    // included), then order those by count and shown value, as the
+    // aggregation does (for IPs the text order differs from the bytes').
     let mut all: Vec<(Vec<u8>, u64)> = counts.into_iter().collect();
-    let by_count =
-        |a: &(Vec<u8>, u64), b: &(Vec<u8>, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
-    let keep = size.max(1).min(all.len());
-    if keep < all.len() {
-        all.select_nth_unstable_by(keep, by_count);
-        all.truncate(keep);
+    let size = size.max(1);
+    if size < all.len() {
+        all.select_nth_unstable_by(size - 1, |a, b| b.1.cmp(&a.1));
+        let threshold = all[size - 1].1;
+        all.retain(|(_, c)| *c >= threshold);
     }
-    all.sort_unstable_by(by_count);
-    Ok(Some(
-        all.into_iter()
-            .map(|(key, count)| Counted {
-                value: if is_ip {
-                    ip_text(&key)
-                } else {
-                    String::from_utf8_lossy(&key).into_owned()
-                },
-                count,
-                first_seen_ms: None,
-                last_seen_ms: None,
-                with: None,
-            })
-            .collect(),
-    ))
+    let mut top: Vec<Counted> = all
+        .into_iter()
+        .map(|(key, count)| Counted {
+            value: if is_ip {
+                ip_text(&key)
+            } else {
+                String::from_utf8_lossy(&key).into_owned()
+            },
+            count,
+            first_seen_ms: None,
+            last_seen_ms: None,
+            with: None,
+        })
+        .collect();
+    top.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    top.truncate(size);
+    Ok(Some(top))
 }
 
 /// An IP term: 16 bytes, big-endian IPv6 (IPv4 mapped).
@@ -94,7 +97,9 @@ mod tests {
     fn searcher() -> Searcher {
         let (schema, fields) = schema::build();
         let index = Index::create_in_ram(schema);
-        let mut w = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        let mut w = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
         // type tN occurs N+1 times, ip 10.0.0.N occurs 2N+1 times, over
         // two segments; some events have no IP.
         let mut n = 0;
