@@ -9,5 +9,4 @@ pub mod search;
 pub mod stats;
 pub mod term_counts;
 pub mod timeline;
-pub mod value_details;
 pub mod writer;

@@ -3,7 +3,6 @@
 
 use super::document::display_ip;
 use super::term_counts;
-use super::value_details;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::net::IpAddr;
@@ -92,21 +91,6 @@ pub fn top(
             (Occur::Must, query.box_clone()),
             (Occur::Must, Box::new(only_top)),
         ]);
-        let values: Vec<String> = found[i].iter().map(|c| c.value.clone()).collect();
-        if let Some(details) =
-            value_details::details(searcher, &narrowed, r.field, &values, r.with)?
-        {
-            for (c, d) in found[i].iter_mut().zip(details) {
-                if r.with_times {
-                    c.first_seen_ms = d.first_ms;
-                    c.last_seen_ms = d.last_ms;
-                }
-                if r.with.is_some() {
-                    c.with = d.with;
-                }
-            }
-            continue;
-        }
         // Events holding a top value may hold other values too (targets):
         // ask for room beyond the top ones, then keep only those.
         let wide = TopRequest {
